@@ -1,0 +1,87 @@
+"""supervise: track the programs that turn experienced social workers into supervisors (督导).
+
+It models trainees, mentors, programs and their phases, the records that show progress and the
+credential outcomes, and answers two questions: how far along is a cohort, and who qualifies
+for the talent pool (and if not, exactly what is missing).
+
+>>> import supervise
+>>> registry = supervise.open()          # or supervise.open("cohorts.db")
+"""
+
+from supervise.dates import DateParseError, parse_date, years_between
+from supervise.errors import (
+    IntegrityError,
+    InvalidRecord,
+    MissingExtra,
+    NationalIdWarning,
+    NotFound,
+    SchemaVersionError,
+    SuperviseError,
+)
+from supervise.model import (
+    DEFAULT_PHASES,
+    Activity,
+    Cohort,
+    Credential,
+    CredentialLevel,
+    Deliverable,
+    Enrollment,
+    EnrollmentStatus,
+    Exemption,
+    Gender,
+    MentorKind,
+    MentorRole,
+    Outcome,
+    OutcomeKind,
+    Pairing,
+    Person,
+    PhaseSpec,
+    Placement,
+    Program,
+    Requirements,
+    Session,
+    SessionForm,
+    default_phases,
+)
+from supervise.store import Registry, open
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_PHASES",
+    "Activity",
+    "Cohort",
+    "Credential",
+    "CredentialLevel",
+    "DateParseError",
+    "Deliverable",
+    "Enrollment",
+    "EnrollmentStatus",
+    "Exemption",
+    "Gender",
+    "IntegrityError",
+    "InvalidRecord",
+    "MentorKind",
+    "MentorRole",
+    "MissingExtra",
+    "NationalIdWarning",
+    "NotFound",
+    "Outcome",
+    "OutcomeKind",
+    "Pairing",
+    "Person",
+    "PhaseSpec",
+    "Placement",
+    "Program",
+    "Registry",
+    "Requirements",
+    "SchemaVersionError",
+    "Session",
+    "SessionForm",
+    "SuperviseError",
+    "__version__",
+    "default_phases",
+    "open",
+    "parse_date",
+    "years_between",
+]

@@ -1,0 +1,81 @@
+"""Personal data: national ID numbers and phone numbers, validated and masked.
+
+National ID numbers (居民身份证号码) are checked with python-stdnum's ``cn.ric``: a wrong length,
+a non-digit or a bad checksum is an error. stdnum also rejects a real number whose 6-digit
+location code was created after the holder's birth year (640104 兴庆区 dates from 2002); that
+is reported as a :class:`~supervise.errors.NationalIdWarning`, never an error.
+
+>>> mask_national_id("11010519491231002X")
+'110105********002X'
+>>> mask_phone("13812345678")
+'138****5678'
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+__all__ = ["check_national_id", "mask_national_id", "mask_phone", "normalize_phone"]
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-()]")
+_PHONE = re.compile(r"\+?\d{7,15}")
+
+
+def mask_national_id(value: str) -> str:
+    """Keep the location code and the last four characters of an 18-character ID number
+    (``640104********003X``); anything else keeps at most its first 3 and last 2 characters."""
+    if len(value) == 18:
+        return value[:6] + "*" * 8 + value[-4:]
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 5) + value[-2:]
+
+
+def mask_phone(value: str) -> str:
+    """Keep the first 3 and last 4 digits of a phone number (``138****5678``)."""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def check_national_id(value: str) -> tuple[str, str | None]:
+    """Validate an 18-digit national ID number.
+
+    Returns ``(number, warning)``: the number in its compact form (upper-case ``X``) and a
+    warning text when only the location code is unknown for the birth year, else ``None``.
+    Raises ``ValueError`` with a message that masks the number when it is invalid.
+    """
+    number = ric.compact(value)
+    masked = mask_national_id(number)
+    try:
+        ric.validate(number)
+    except stdnum_errors.InvalidLength:
+        raise ValueError(
+            f"national ID {masked} must have 18 characters, not {len(number)}"
+        ) from None
+    except stdnum_errors.InvalidFormat:
+        raise ValueError(f"national ID {masked} must be 17 digits and a digit or X") from None
+    except stdnum_errors.InvalidChecksum:
+        raise ValueError(f"national ID {masked} has a wrong check digit") from None
+    except stdnum_errors.InvalidComponent:
+        try:
+            ric.get_birth_date(number)
+        except stdnum_errors.InvalidComponent:
+            raise ValueError(f"national ID {masked} has an impossible birth date") from None
+        return number, (
+            f"national ID {masked}: location code {number[:6]} is unknown for birth year "
+            f"{number[6:10]} (accepted; check the number if this is unexpected)"
+        )
+    return number, None
+
+
+def normalize_phone(value: str) -> str:
+    """Strip spaces, dashes and brackets from a phone number and check it has 7 to 15 digits
+    (an optional leading ``+``). Raises ``ValueError`` with a masked number otherwise."""
+    number = _PHONE_SEPARATORS.sub("", value)
+    if not _PHONE.fullmatch(number):
+        raise ValueError(f"phone {mask_phone(number)} must have 7 to 15 digits")
+    return number

@@ -1,0 +1,65 @@
+"""Plain-text tables that line up in a terminal, Chinese characters included.
+
+A Chinese character takes two terminal columns; ``str.ljust`` counts it as one and breaks the
+alignment, so widths here come from the East Asian Width property.
+
+>>> print(render([["姓名", "progress"], ["马丽", "80%"]], align="lr"))
+姓名  progress
+马丽       80%
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+__all__ = ["render", "truncate", "width"]
+
+
+def width(text: str) -> int:
+    """Terminal columns ``text`` takes (wide and full-width characters count 2)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def truncate(text: str, columns: int) -> str:
+    """``text`` cut to at most ``columns`` terminal columns, ending in ``…`` when cut."""
+    if width(text) <= columns:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = width(ch)
+        if used + w > columns - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _pad(text: str, columns: int, align: str) -> str:
+    gap = " " * (columns - width(text))
+    return gap + text if align == "r" else text + gap
+
+
+def render(
+    rows: Sequence[Sequence[str]], align: str = "", gap: int = 2, limits: Sequence[int] = ()
+) -> str:
+    """Lay out ``rows`` (the first is the header) in columns.
+
+    ``align`` has one letter per column, ``l`` or ``r`` (default left); ``limits`` caps a
+    column's width (0 for no cap), truncating longer cells. Trailing blanks are stripped.
+    """
+    if not rows:
+        return ""
+    ncols = max(len(r) for r in rows)
+    cells = [[str(c) for c in r] + [""] * (ncols - len(r)) for r in rows]
+    for i, limit in enumerate(limits):
+        if limit:
+            for r in cells:
+                r[i] = truncate(r[i], limit)
+    widths = [max(width(r[i]) for r in cells) for i in range(ncols)]
+    aligns = align.ljust(ncols, "l")
+    sep = " " * gap
+    return "\n".join(
+        sep.join(_pad(c, w, a) for c, w, a in zip(r, widths, aligns, strict=True)).rstrip()
+        for r in cells
+    )

@@ -1,0 +1,337 @@
+"""The registry: every record of a province (or a notebook) in one SQLite database.
+
+>>> import supervise
+>>> from supervise.model import Program
+>>> registry = supervise.open()                 # in memory; supervise.open("cohorts.db") for a file
+>>> registry.add(Program(id="nx-sup-2024", name="宁夏社会工作督导人才培养项目"))
+{'programs': 1}
+>>> registry.get(Program, "nx-sup-2024").name
+'宁夏社会工作督导人才培养项目'
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sqlite3
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from supervise.convert import from_dict, to_dict
+from supervise.errors import (
+    IntegrityError,
+    InvalidRecord,
+    NationalIdWarning,
+    NotFound,
+    SuperviseError,
+)
+from supervise.model import MODELS, Cohort, Person, Session, record_label
+from supervise.pii import mask_national_id
+from supervise.store.integrity import check_references
+from supervise.store.schema import SCHEMA_VERSION, migrate
+from supervise.store.sql import q, references, upsert_sql
+from supervise.tables import ATTENDEES, TABLES, table_of
+
+__all__ = ["Registry", "open"]
+
+T = TypeVar("T")
+_BUSY_TIMEOUT_SECONDS = 30.0
+_savepoints = itertools.count()
+
+
+def open(path: str | os.PathLike[str] | None = None) -> Registry:
+    """Open the registry stored at ``path`` (created when missing), or an empty in-memory
+    registry when ``path`` is ``None``. An older database is migrated; one written by a
+    newer `supervise` raises :class:`~supervise.errors.SchemaVersionError`."""
+    return Registry(path)
+
+
+class Registry:
+    """A SQLite-backed store of model records with enforced references.
+
+    Every write runs in one transaction: it lands whole or not at all. Writing a record
+    whose key exists replaces it (upsert); writing the same record again changes nothing.
+    File databases use WAL, so readers see a consistent snapshot while a write is under way.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path: str | None = None if path is None else os.fspath(path)
+        where = self.path or ":memory:"
+        try:
+            conn = sqlite3.connect(
+                where, timeout=_BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.conn = conn
+            self.db = sqlite_utils.Database(conn, execute_plugins=False)
+            if self.path is not None:
+                self.db.enable_wal()
+                conn.execute("PRAGMA synchronous = NORMAL")
+            with self.transaction():
+                self.migrated_from = migrate(conn, where)
+        except sqlite3.DatabaseError as exc:
+            raise SuperviseError(f"cannot open {where!r} as a registry: {exc}") from None
+        self._references = references(conn)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        counts = ", ".join(
+            f"{n} {name}" for name, n in self.counts().items() if name in _SUMMARY_TABLES
+        )
+        return f"<Registry {self.path or ':memory:'} schema v{SCHEMA_VERSION}: {counts}>"
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block as one write transaction (a savepoint when nested).
+
+        ``BEGIN IMMEDIATE`` takes the write lock at once, so two processes writing the same
+        file queue (up to 30 s) instead of failing half-way."""
+        if _in_transaction(self.conn):
+            name = f"supervise_{next(_savepoints)}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                if _in_transaction(self.conn):
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if _in_transaction(self.conn):
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add(self, *records: Any) -> dict[str, int]:
+        """Write model records (objects, or iterables of them) in one transaction.
+
+        Returns the number of rows inserted or changed per table; rows already stored with
+        the same values are not counted. Raises :class:`~supervise.errors.IntegrityError`,
+        naming the record and field, when a record refers to a missing one (a pairing whose
+        mentor has no role in the cohort, an activity for a phase its program lacks) and
+        writes nothing then.
+        """
+        batch = _group(records)
+        rows = {name: [to_dict(r) for r in items] for name, items in batch.items()}
+        if Session.__table__ in rows:
+            rows[ATTENDEES.name] = [
+                {"session_id": s["id"], "person_id": p}
+                for s in rows[Session.__table__]
+                for p in s.pop("attendees")
+            ]
+        problems = check_references(self.conn, self._references, rows)
+        if problems:
+            first = problems[0]
+            record = (
+                record_label(batch[first.table][first.index])
+                if first.table in batch
+                else first.table
+            )
+            raise IntegrityError(record, first.field, first.value, first.reason, len(problems) - 1)
+        self._check_national_ids(batch.get(Person.__table__, []))
+        changed: dict[str, int] = {}
+        try:
+            with self.transaction():
+                for name in TABLES:
+                    if name in rows and name != ATTENDEES.name:
+                        changed[name] = self._upsert(name, rows[name])
+                if Session.__table__ in batch:
+                    changed[ATTENDEES.name] = self._replace_attendees(batch[Session.__table__])
+        except sqlite3.IntegrityError as exc:  # a backstop: the checks above should catch it
+            raise IntegrityError("registry", "?", None, str(exc)) from None
+        return {name: n for name, n in changed.items() if n or name != ATTENDEES.name}
+
+    def _upsert(self, name: str, rows: list[dict[str, Any]]) -> int:
+        table = TABLES[name]
+        sql = upsert_sql(table, table.names)
+        before = self.conn.total_changes
+        self.conn.executemany(sql, [tuple(row[c] for c in table.names) for row in rows])
+        return self.conn.total_changes - before
+
+    def _replace_attendees(self, sessions: list[Session]) -> int:
+        """Store each session's attendee set, touching only sessions whose set changed."""
+        stored = self._attendees([s.id for s in sessions])
+        changed = [s for s in sessions if stored.get(s.id, frozenset()) != s.attendees]
+        before = self.conn.total_changes
+        self.conn.executemany(
+            "DELETE FROM session_attendees WHERE session_id = ?", [(s.id,) for s in changed]
+        )
+        self.conn.executemany(
+            "INSERT INTO session_attendees (session_id, person_id) VALUES (?, ?)",
+            [(s.id, person) for s in changed for person in sorted(s.attendees)],
+        )
+        return self.conn.total_changes - before
+
+    def _check_national_ids(self, people: list[Person]) -> None:
+        """A national ID already held by another person id is the same person: refuse."""
+        for person in people:
+            if person.national_id is None:
+                continue
+            other = self.conn.execute(
+                "SELECT id FROM people WHERE national_id = ? AND id != ?",
+                (person.national_id, person.id),
+            ).fetchone()
+            if other:
+                raise IntegrityError(
+                    record_label(person),
+                    "national_id",
+                    mask_national_id(person.national_id),
+                    f"the same national ID is already registered to person {other[0]!r}",
+                )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, cls: type[T], *key: Any) -> T:
+        """The record of model class ``cls`` with key ``key`` (``get(Person, "p1")``,
+        ``get(Enrollment, "p1", "c1")``); raises :class:`~supervise.errors.NotFound`."""
+        table = table_of(cls)
+        if len(key) != len(table.key):
+            raise TypeError(
+                f"{cls.__name__} is keyed by {', '.join(table.key)}; got {len(key)} values"
+            )
+        found = self.find(cls, **dict(zip(table.key, key, strict=True)))
+        if not found:
+            raise NotFound(cls.__name__, key[0] if len(key) == 1 else key)
+        return found[0]
+
+    def find(self, cls: type[T], **where: Any) -> list[T]:
+        """Records of ``cls`` whose columns equal the given values, in key order:
+        ``find(Activity, cohort_id="c1", person_id="p1")``."""
+        table = table_of(cls)
+        for column in where:
+            if column not in table.names:
+                raise TypeError(
+                    f"{cls.__name__} has no field {column!r}; fields: {', '.join(table.names)}"
+                )
+        condition = " AND ".join(f"{q(c)} IS ?" for c in where) or "1"
+        params = [_plain(v) for v in where.values()]
+        order = ", ".join(q(c) for c in _ORDER.get(table.name, table.key))
+        cursor = self.conn.execute(
+            f"SELECT * FROM {q(table.name)} WHERE {condition} ORDER BY {order}", params
+        )
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor]
+        if cls is Session:
+            attendees = self._attendees([row["id"] for row in rows])
+            for row in rows:
+                row["attendees"] = sorted(attendees.get(row["id"], ()))
+        with warnings.catch_warnings():  # stored IDs were checked, and warned about, on write
+            warnings.simplefilter("ignore", NationalIdWarning)
+            return [from_dict(cls, row) for row in rows]
+
+    def _attendees(self, session_ids: list[str]) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for chunk in _chunks(session_ids, 500):
+            marks = ", ".join("?" for _ in chunk)
+            sql = (
+                f"SELECT session_id, person_id FROM session_attendees WHERE session_id IN ({marks})"
+            )
+            for session, person in self.conn.execute(sql, chunk):
+                found.setdefault(session, set()).add(person)
+        return {k: frozenset(v) for k, v in found.items()}
+
+    def phase_records(self, cohort_id: str) -> list[dict[str, Any]]:
+        """How many records each phase of a cohort holds, in phase order: ``phase``, ``name``,
+        ``activities``, ``hours``, ``sessions``, ``deliverables``, ``exemptions``."""
+        cohort = self.get(Cohort, cohort_id)
+        rows = self.conn.execute(
+            _PHASE_RECORDS, {"cohort": cohort.id, "program": cohort.program_id}
+        )
+        names = ("phase", "name", "activities", "hours", "sessions", "deliverables", "exemptions")
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """The number of rows in every table."""
+        return {
+            name: self.conn.execute(f"SELECT count(*) FROM {q(name)}").fetchone()[0]
+            for name in TABLES
+        }
+
+
+_PHASE_RECORDS = """
+SELECT p.key, p.name,
+    (SELECT count(*) FROM activities a WHERE a.cohort_id = :cohort AND a.phase = p.key),
+    (SELECT coalesce(sum(a.hours), 0.0) FROM activities a
+        WHERE a.cohort_id = :cohort AND a.phase = p.key),
+    (SELECT count(*) FROM sessions s WHERE s.cohort_id = :cohort AND s.phase = p.key),
+    (SELECT count(*) FROM deliverables d WHERE d.cohort_id = :cohort AND d.phase = p.key),
+    (SELECT count(*) FROM exemptions e WHERE e.cohort_id = :cohort AND e.phase = p.key)
+FROM phases p WHERE p.program_id = :program ORDER BY p."order"
+"""
+_SUMMARY_TABLES = ("programs", "cohorts", "people", "enrollments")
+# Reading order where the key's order is not the natural one: phases in program order.
+_ORDER = {"phases": ("program_id", "order", "key")}
+
+
+def _in_transaction(conn: sqlite3.Connection) -> bool:
+    # A function, not the attribute, so the type checker does not assume it is unchanged.
+    return conn.in_transaction
+
+
+def _plain(value: Any) -> Any:
+    """A query parameter as stored: dates as ISO text, vocabularies as their value."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _group(records: Iterable[Any]) -> dict[str, list[Any]]:
+    """Model objects by table, flattening nested iterables; two different records with the
+    same key in one write are an error (which one should win?)."""
+    by_key: dict[str, dict[tuple[Any, ...], Any]] = {}
+    for record in _flatten(records):
+        cls = type(record)
+        if cls not in MODELS:
+            raise TypeError(f"cannot add {cls.__name__} {record!r}: not a supervise model object")
+        key = tuple(getattr(record, k) for k in cls.__key__)
+        seen = by_key.setdefault(cls.__table__, {})
+        if key in seen and seen[key] != record:
+            raise InvalidRecord(
+                record_label(record),
+                ", ".join(cls.__key__),
+                key,
+                "two different records with this key in one write",
+            )
+        seen[key] = record
+    return {name: list(by_key[name].values()) for name in TABLES if name in by_key}
+
+
+def _flatten(records: Iterable[Any]) -> Iterator[Any]:
+    for item in records:
+        if isinstance(item, Mapping | str | bytes):
+            raise TypeError(f"cannot add {type(item).__name__}: pass model objects")
+        if hasattr(item, "__attrs_attrs__"):
+            yield item
+        elif isinstance(item, Iterable):
+            yield from _flatten(item)
+        else:
+            raise TypeError(f"cannot add {type(item).__name__}: pass model objects")

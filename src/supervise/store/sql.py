@@ -1,0 +1,71 @@
+"""SQL text built from the schema, never from user values.
+
+Identifiers come from :data:`supervise.tables.TABLES` (and SQLite's own catalogue) and are
+always double-quoted; values always travel as ``?`` parameters.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+import attrs
+
+from supervise.tables import TABLES, Table
+
+__all__ = ["Reference", "q", "references", "upsert_sql"]
+
+
+def q(identifier: str) -> str:
+    """Quote an identifier taken from the schema (``order`` and ``on`` are SQL keywords)."""
+    if identifier not in _KNOWN:
+        raise ValueError(f"{identifier!r} is not a table or column of the schema")
+    return '"' + identifier + '"'
+
+
+_KNOWN = frozenset([*TABLES, *(c for t in TABLES.values() for c in t.names)])
+
+
+def upsert_sql(table: Table, columns: Sequence[str]) -> str:
+    """``INSERT ... ON CONFLICT (key) DO UPDATE`` that writes only when a value differs, so
+    repeating a write changes nothing (and ``total_changes`` counts real changes only)."""
+    names = ", ".join(q(c) for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    key = ", ".join(q(c) for c in table.key)
+    head = f"INSERT INTO {q(table.name)} ({names}) VALUES ({marks}) ON CONFLICT ({key}) DO "
+    updates = [c for c in columns if c not in table.key]
+    if not updates:
+        return head + "NOTHING"
+    assign = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in updates)
+    differs = " OR ".join(f"{q(c)} IS NOT excluded.{q(c)}" for c in updates)
+    return head + f"UPDATE SET {assign} WHERE {differs}"
+
+
+@attrs.frozen
+class Reference:
+    """A foreign key: ``table.columns`` must name an existing ``parent.parent_columns``."""
+
+    table: str
+    columns: tuple[str, ...]
+    parent: str
+    parent_columns: tuple[str, ...]
+
+
+def references(conn: sqlite3.Connection) -> dict[str, list[Reference]]:
+    """Every foreign key of the schema, read from SQLite's catalogue, by child table."""
+    found: dict[str, list[Reference]] = {}
+    for name in TABLES:
+        keys: dict[int, list[tuple[str, str, str]]] = {}
+        for row in conn.execute("SELECT * FROM pragma_foreign_key_list(?)", (name,)):
+            fk_id, _seq, parent, column, parent_column = row[:5]
+            keys.setdefault(fk_id, []).append((parent, column, parent_column))
+        found[name] = [
+            Reference(
+                name,
+                tuple(c for _, c, _ in parts),
+                parts[0][0],
+                tuple(pc for _, _, pc in parts),
+            )
+            for _, parts in sorted(keys.items())
+        ]
+    return found
