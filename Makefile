@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/supervise demo --db $(DB)
+	$(BIN)/supervise progress --db $(DB) --cohort nx-2024-b2 --as-of 2024-10-15
 
 test: lint typecheck pytest
 

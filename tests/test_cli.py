@@ -55,3 +55,127 @@ def test_help_shows_an_example() -> None:
     code, out, _ = run("demo", "--help")
     assert code == 0
     assert "supervise demo --db ningxia.db" in out
+
+
+def built(db_path: Path) -> Path:
+    assert run("demo", "--db", str(db_path))[0] == 0
+    return db_path
+
+
+def test_progress_table_fits_80_columns_and_marks_each_phase(db_path: Path) -> None:
+    from supervise._text import width
+
+    code, out, err = run(
+        "progress", "--db", str(built(db_path)), "--cohort", "nx-2024-b2", "--as-of", "2024-10-15"
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "第二批 (nx-2024-b2) · nx-sup-2024 · 截至 2024-10-15"
+    assert lines[1] == "在册 31 · 退出 0 · 完成 0 · 完成率 0% · 落后 2"
+    assert "t2024-08 朱庆      ✓100%    ✓100%     !70%     ▸75%      ·0%  57% 落后" in lines
+    assert max(width(line) for line in lines) <= 80
+
+
+def test_progress_in_english(db_path: Path) -> None:
+    code, out, _ = run(
+        "progress",
+        "--db",
+        str(built(db_path)),
+        "--cohort",
+        "nx-2024-b2",
+        "--as-of",
+        "2024-10-15",
+        "--lang",
+        "en",
+    )
+    assert code == 0
+    assert "enrolled 31 · withdrawn 0 · completed 0 · completion rate 0% · behind 2" in out
+    assert "✓ complete  ≈ exempt  ! overdue  ▸ in progress  · not started" in out
+
+
+def test_progress_json_is_the_to_dict_of_the_api_result(db_path: Path) -> None:
+    import json
+
+    import supervise
+
+    code, out, _ = run(
+        "progress",
+        "--db",
+        str(built(db_path)),
+        "--cohort",
+        "nx-2024-b2",
+        "--as-of",
+        "2024.10.15",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    with supervise.open(db_path) as registry:
+        assert json.loads(out) == registry.cohort_progress("nx-2024-b2", "2024-10-15").to_dict()
+
+
+def test_progress_csv_has_a_row_per_trainee_and_phase(db_path: Path) -> None:
+    import csv
+    import io
+
+    code, out, _ = run(
+        "progress",
+        "--db",
+        str(built(db_path)),
+        "--cohort",
+        "nx-2024-b2",
+        "--as-of",
+        "2024-10-15",
+        "--format",
+        "csv",
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 31 * 5
+    assert rows[0]["phase"] == "theory"
+    assert {r["phase_status"] for r in rows if r["person_id"] == "t2024-08"} == {
+        "complete",
+        "overdue",
+        "in_progress",
+        "not_started",
+    }
+
+
+def test_progress_tolerance_changes_who_is_behind(db_path: Path) -> None:
+    import json
+
+    code, out, _ = run(
+        "progress",
+        "--db",
+        str(built(db_path)),
+        "--cohort",
+        "nx-2024-b2",
+        "--as-of",
+        "2024-10-15",
+        "--format",
+        "json",
+        "--tolerance",
+        "0.05",
+    )
+    assert code == 0
+    assert len(json.loads(out)["behind"]) > 2
+
+
+def test_progress_of_an_unknown_cohort_is_a_one_line_error(db_path: Path) -> None:
+    code, out, err = run("progress", "--db", str(built(db_path)), "--cohort", "nope")
+    assert (code, out, err) == (1, "", "Error: Cohort 'nope' not found\n")
+
+
+def test_progress_refuses_an_ambiguous_date(db_path: Path) -> None:
+    code, _, err = run(
+        "progress", "--db", str(built(db_path)), "--cohort", "nx-2024-b2", "--as-of", "7/1/2024"
+    )
+    assert code == 2
+    assert "Invalid value for '--as-of': '7/1/2024' is ambiguous" in err
+
+
+def test_progress_needs_an_existing_registry(tmp_path: Path) -> None:
+    code, _, err = run("progress", "--db", str(tmp_path / "missing.db"), "--cohort", "c")
+    assert code == 2
+    assert "does not exist" in err
+    assert not (tmp_path / "missing.db").exists()

@@ -119,7 +119,7 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     (
         "zero hours required",
         lambda: Requirements(hours=0),
-        "Requirements: hours: must be greater than 0 (got 0)",
+        "Requirements: hours: must be greater than 0 (got 0.0)",
     ),
     (
         "zero sessions required",
@@ -134,7 +134,7 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     (
         "pass score above 100",
         lambda: Requirements(pass_score=101),
-        "Requirements: pass_score: must be at least 0 and at most 100 (got 101)",
+        "Requirements: pass_score: must be at least 0 and at most 100 (got 101.0)",
     ),
     (
         "phase order 0",
@@ -144,7 +144,7 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     (
         "phase weight 0",
         lambda: phase(weight=0),
-        "PhaseSpec ('nx', 'theory'): weight: must be greater than 0 (got 0)",
+        "PhaseSpec ('nx', 'theory'): weight: must be greater than 0 (got 0.0)",
     ),
     (
         "phase window reversed",
@@ -159,12 +159,12 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     (
         "negative hours",
         lambda: activity(hours=-1),
-        "Activity 'a1': hours: must be at least 0 and at most 24 (got -1)",
+        "Activity 'a1': hours: must be at least 0 and at most 24 (got -1.0)",
     ),
     (
         "25 hours in a day",
         lambda: activity(hours=25),
-        "Activity 'a1': hours: must be at least 0 and at most 24 (got 25)",
+        "Activity 'a1': hours: must be at least 0 and at most 24 (got 25.0)",
     ),
     (
         "hours as text",
@@ -222,7 +222,7 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
             submitted_on="2024-11-01",
             score=101,
         ),
-        "Deliverable 'd1': score: must be at least 0 and at most 100 (got 101)",
+        "Deliverable 'd1': score: must be at least 0 and at most 100 (got 101.0)",
     ),
     (
         "unknown enrollment status",

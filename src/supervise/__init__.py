@@ -8,6 +8,16 @@ for the talent pool (and if not, exactly what is missing).
 >>> registry = supervise.open()          # or supervise.open("cohorts.db")
 """
 
+from supervise.core.progress import (
+    CohortProgress,
+    MentorLoad,
+    PhaseProgress,
+    PhaseStatus,
+    TraineeProgress,
+    TraineeStatus,
+    progress,
+)
+from supervise.core.snapshot import CohortSnapshot, PhaseTally
 from supervise.dates import DateParseError, parse_date, years_between
 from supervise.errors import (
     IntegrityError,
@@ -51,6 +61,8 @@ __all__ = [
     "DEFAULT_PHASES",
     "Activity",
     "Cohort",
+    "CohortProgress",
+    "CohortSnapshot",
     "Credential",
     "CredentialLevel",
     "DateParseError",
@@ -62,6 +74,7 @@ __all__ = [
     "IntegrityError",
     "InvalidRecord",
     "MentorKind",
+    "MentorLoad",
     "MentorRole",
     "MissingExtra",
     "NationalIdWarning",
@@ -70,7 +83,10 @@ __all__ = [
     "OutcomeKind",
     "Pairing",
     "Person",
+    "PhaseProgress",
     "PhaseSpec",
+    "PhaseStatus",
+    "PhaseTally",
     "Placement",
     "Program",
     "Registry",
@@ -79,9 +95,12 @@ __all__ = [
     "Session",
     "SessionForm",
     "SuperviseError",
+    "TraineeProgress",
+    "TraineeStatus",
     "__version__",
     "default_phases",
     "open",
     "parse_date",
+    "progress",
     "years_between",
 ]

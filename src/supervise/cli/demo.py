@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
+from supervise._text import render
 from supervise.cli import cli
 from supervise.cli._options import db_option, open_registry
 from supervise.demo import ningxia
 from supervise.model import Cohort, Enrollment, MentorRole, Program
-from supervise.report.text import render
 
 
 @cli.command()

@@ -170,10 +170,18 @@ def vocab(kind: type[V], zh: str, **kw: Any) -> Any:
     return attrs.field(converter=_vocab_converter(kind, optional), metadata={"zh": zh}, **kw)
 
 
+def _int_to_float(value: Any) -> Any:
+    # Only exact ints: bools and text are left for the validator to refuse.
+    return float(value) if type(value) is int else value
+
+
 def number(zh: str, low: float, high: float, *, low_open: bool = False, **kw: Any) -> Any:
-    """A number (int or float) within ``[low, high]`` (``(low, high]`` with ``low_open``)."""
+    """A float within ``[low, high]`` (``(low, high]`` with ``low_open``); ints become floats."""
     return attrs.field(
-        validator=_number_between(low, high, low_open=low_open), metadata={"zh": zh}, **kw
+        converter=_int_to_float,
+        validator=_number_between(low, high, low_open=low_open),
+        metadata={"zh": zh},
+        **kw,
     )
 
 

@@ -17,11 +17,15 @@ import sqlite3
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from typing import Any, TypeVar
 
 import sqlite_utils
 
 from supervise.convert import from_dict, to_dict
+from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress, assess
+from supervise.core.snapshot import CohortSnapshot
+from supervise.dates import parse_date
 from supervise.errors import (
     IntegrityError,
     InvalidRecord,
@@ -29,11 +33,27 @@ from supervise.errors import (
     NotFound,
     SuperviseError,
 )
-from supervise.model import MODELS, Cohort, Person, Session, record_label
+from supervise.model import (
+    MODELS,
+    Activity,
+    Cohort,
+    Deliverable,
+    Enrollment,
+    Exemption,
+    MentorRole,
+    Outcome,
+    Pairing,
+    Person,
+    PhaseSpec,
+    Program,
+    Session,
+    record_label,
+)
 from supervise.pii import mask_national_id
 from supervise.store.integrity import check_references
 from supervise.store.schema import SCHEMA_VERSION, migrate
 from supervise.store.sql import q, references, upsert_sql
+from supervise.store.tallies import cohort_tallies
 from supervise.tables import ATTENDEES, TABLES, table_of
 
 __all__ = ["Registry", "open"]
@@ -228,9 +248,12 @@ class Registry:
         condition = " AND ".join(f"{q(c)} IS ?" for c in where) or "1"
         params = [_plain(v) for v in where.values()]
         order = ", ".join(q(c) for c in _ORDER.get(table.name, table.key))
-        cursor = self.conn.execute(
-            f"SELECT * FROM {q(table.name)} WHERE {condition} ORDER BY {order}", params
-        )
+        sql = f"SELECT * FROM {q(table.name)} WHERE {condition} ORDER BY {order}"
+        return self._select(cls, sql, params)
+
+    def _select(self, cls: type[T], sql: str, params: Any) -> list[T]:
+        """Run ``sql`` (selecting every column of ``cls``'s table) and build the records."""
+        cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor]
         if cls is Session:
@@ -251,6 +274,49 @@ class Registry:
             for session, person in self.conn.execute(sql, chunk):
                 found.setdefault(session, set()).add(person)
         return {k: frozenset(v) for k, v in found.items()}
+
+    # -- progress ----------------------------------------------------------------------------
+
+    def snapshot(self, cohort_id: str, *, records: bool = True) -> CohortSnapshot:
+        """Everything about cohort ``cohort_id`` as model objects, for the pure functions
+        (``supervise.progress(registry.snapshot("c1"), as_of)``). With ``records=False``
+        the activities, sessions and deliverables are left out (tallies come from SQL)."""
+        cohort = self.get(Cohort, cohort_id)
+        enrollments = self.find(Enrollment, cohort_id=cohort_id)
+        mentors = self.find(MentorRole, cohort_id=cohort_id)
+        involved = {e.person_id for e in enrollments} | {m.person_id for m in mentors}
+        return CohortSnapshot(
+            program=self.get(Program, cohort.program_id),
+            phases=self.find(PhaseSpec, program_id=cohort.program_id),
+            cohort=cohort,
+            enrollments=enrollments,
+            people=self._people_in(cohort_id),
+            mentors=mentors,
+            pairings=self.find(Pairing, cohort_id=cohort_id),
+            activities=self.find(Activity, cohort_id=cohort_id) if records else (),
+            sessions=self.find(Session, cohort_id=cohort_id) if records else (),
+            deliverables=self.find(Deliverable, cohort_id=cohort_id) if records else (),
+            exemptions=self.find(Exemption, cohort_id=cohort_id),
+            outcomes=[o for o in self._outcomes_in(cohort_id) if o.person_id in involved],
+        )
+
+    def cohort_progress(
+        self, cohort_id: str, as_of: date | str | None = None, tolerance: float = DEFAULT_TOLERANCE
+    ) -> CohortProgress:
+        """How far along cohort ``cohort_id`` is on ``as_of`` (default: today).
+
+        Gives the same answer as ``supervise.progress(self.snapshot(cohort_id), as_of)``, with
+        the records tallied by SQLite instead of Python."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        light = self.snapshot(cohort_id, records=False)
+        return assess(light, cohort_tallies(self.conn, light.cohort, day), day, tolerance)
+
+    def _people_in(self, cohort_id: str) -> list[Person]:
+        """Trainees and mentors of a cohort."""
+        return self._select(Person, _PEOPLE_IN_COHORT, {"cohort": cohort_id})
+
+    def _outcomes_in(self, cohort_id: str) -> list[Outcome]:
+        return self._select(Outcome, _OUTCOMES_IN_COHORT, {"cohort": cohort_id})
 
     def phase_records(self, cohort_id: str) -> list[dict[str, Any]]:
         """How many records each phase of a cohort holds, in phase order: ``phase``, ``name``,
@@ -279,6 +345,18 @@ SELECT p.key, p.name,
     (SELECT count(*) FROM deliverables d WHERE d.cohort_id = :cohort AND d.phase = p.key),
     (SELECT count(*) FROM exemptions e WHERE e.cohort_id = :cohort AND e.phase = p.key)
 FROM phases p WHERE p.program_id = :program ORDER BY p."order"
+"""
+_PEOPLE_IN_COHORT = """
+SELECT * FROM people WHERE id IN (
+    SELECT person_id FROM enrollments WHERE cohort_id = :cohort
+    UNION SELECT person_id FROM mentors WHERE cohort_id = :cohort
+) ORDER BY id
+"""
+_OUTCOMES_IN_COHORT = """
+SELECT * FROM outcomes WHERE person_id IN (
+    SELECT person_id FROM enrollments WHERE cohort_id = :cohort
+    UNION SELECT person_id FROM mentors WHERE cohort_id = :cohort
+) ORDER BY person_id, kind, "on"
 """
 _SUMMARY_TABLES = ("programs", "cohorts", "people", "enrollments")
 # Reading order where the key's order is not the natural one: phases in program order.

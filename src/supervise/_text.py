@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["render", "truncate", "width"]
+__all__ = ["render", "truncate", "width", "wrap"]
 
 
 def width(text: str) -> int:
@@ -63,3 +63,18 @@ def render(
         sep.join(_pad(c, w, a) for c, w, a in zip(r, widths, aligns, strict=True)).rstrip()
         for r in cells
     )
+
+
+def wrap(text: str, columns: int = 80, indent: str = "") -> str:
+    """Break ``text`` at spaces into lines of at most ``columns`` terminal columns; later
+    lines start with ``indent``. A single word longer than a line stays whole."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and width(candidate) > columns:
+            lines.append(line)
+            candidate = indent + word
+        line = candidate
+    lines.append(line)
+    return "\n".join(lines)

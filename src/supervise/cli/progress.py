@@ -1,0 +1,58 @@
+"""``supervise progress``: how far along a cohort is."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from supervise.cli import cli
+from supervise.cli._options import (
+    as_of_option,
+    db_option,
+    emit_csv,
+    emit_json,
+    format_option,
+    lang_option,
+    open_registry,
+)
+from supervise.core.progress import DEFAULT_TOLERANCE
+from supervise.present.progress import CSV_COLUMNS, csv_rows
+
+
+@cli.command()
+@db_option()
+@click.option("--cohort", "cohort_id", required=True, help="Cohort id, e.g. nx-2024-b2.")
+@as_of_option
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_TOLERANCE,
+    show_default=True,
+    help="How far below the expected share a phase may fall before a trainee is behind.",
+)
+@format_option("table", "json", "csv")
+@lang_option
+def progress(
+    db_path: Path, cohort_id: str, as_of: date, tolerance: float, fmt: str, lang: str
+) -> None:
+    """How far along a cohort is: each trainee in each phase, who is behind, mentor load and
+    outcomes, as of a date.
+
+    The table marks each phase ✓ complete, ≈ exempt, ! overdue, ▸ in progress or
+    · not started, with the share of its requirements met. JSON is the result's to_dict();
+    CSV has one row per trainee and phase.
+
+    \b
+    Example:
+      supervise progress --db ningxia.db --cohort nx-2024-b2 --as-of 2024-10-15
+    """
+    with open_registry(db_path) as registry:
+        result = registry.cohort_progress(cohort_id, as_of, tolerance)
+    if fmt == "json":
+        emit_json(result.to_dict())
+    elif fmt == "csv":
+        emit_csv(csv_rows(result), CSV_COLUMNS)
+    else:
+        click.echo(result.to_text(lang))

@@ -1,0 +1,412 @@
+"""How far along is a cohort, as of a date: pure functions over model objects.
+
+The rules (docs/progress.md spells them out with examples):
+
+- records dated after ``as_of`` do not count; neither do enrollments, exemptions, pairings or
+  outcomes dated after it;
+- a phase's *fraction* is the mean, over its set requirements, of min(1, achieved / required);
+  it is complete when every set requirement is met, and exempt when an exemption was granted;
+- status precedence: exempt, complete, overdue (``as_of`` after ``due_on``), not_started (no
+  records), in_progress;
+- *expected* is the share of the phase window elapsed; a trainee is *behind* when some phase's
+  fraction is below expected - tolerance;
+- a trainee is withdrawn when the enrollment says withdrawn and ``left_on`` is empty or not
+  after ``as_of``; withdrawn trainees are listed but never behind and left out of phase counts
+  and of the completion-rate denominator;
+- a trainee has completed when every phase is complete or exempt (the records decide, not the
+  stored enrollment status); progress is the weighted mean of phase fractions.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import attrs
+
+from supervise.core.snapshot import CohortSnapshot, PhaseTally, Tallies, tally
+from supervise.dates import parse_date
+from supervise.model import REQUIREMENT_NAMES, EnrollmentStatus, OutcomeKind, PhaseSpec
+
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "CohortProgress",
+    "MentorLoad",
+    "PhaseProgress",
+    "PhaseStatus",
+    "TraineeProgress",
+    "TraineeStatus",
+    "assess",
+    "progress",
+]
+
+#: How far below the expected share a phase may fall before its trainee is behind.
+DEFAULT_TOLERANCE = 0.25
+_NOTHING = PhaseTally()
+
+
+class PhaseStatus(enum.StrEnum):
+    """A trainee's state in one phase, in order of precedence."""
+
+    EXEMPT = "exempt"
+    COMPLETE = "complete"
+    OVERDUE = "overdue"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+
+    @property
+    def zh(self) -> str:
+        return _PHASE_STATUS_ZH[self]
+
+
+_PHASE_STATUS_ZH = {
+    PhaseStatus.EXEMPT: "免修",
+    PhaseStatus.COMPLETE: "已完成",
+    PhaseStatus.OVERDUE: "已逾期",
+    PhaseStatus.NOT_STARTED: "未开始",
+    PhaseStatus.IN_PROGRESS: "进行中",
+}
+
+
+class TraineeStatus(enum.StrEnum):
+    """A trainee's state in the cohort."""
+
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def zh(self) -> str:
+        return {"active": "在读", "completed": "已完成", "withdrawn": "已退出"}[self.value]
+
+
+@attrs.frozen(kw_only=True)
+class PhaseProgress:
+    """One trainee in one phase: ``achieved`` and ``required`` are keyed by requirement name
+    (hours, sessions, days, deliverables), for the requirements the phase sets."""
+
+    key: str
+    name: str
+    status: PhaseStatus
+    fraction: float
+    expected: float | None
+    achieved: Mapping[str, float]
+    required: Mapping[str, float]
+
+    @property
+    def done(self) -> bool:
+        """Complete or exempt."""
+        return self.status in (PhaseStatus.COMPLETE, PhaseStatus.EXEMPT)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "fraction": self.fraction,
+            "expected": self.expected,
+            "achieved": dict(self.achieved),
+            "required": dict(self.required),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class TraineeProgress:
+    """One trainee across the phases of the program, in phase order."""
+
+    person_id: str
+    name: str
+    team: str | None
+    status: TraineeStatus
+    progress: float
+    behind: bool
+    phases: tuple[PhaseProgress, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Every phase complete or exempt."""
+        return all(p.done for p in self.phases)
+
+    def phase(self, key: str) -> PhaseProgress:
+        """The progress in phase ``key``."""
+        for p in self.phases:
+            if p.key == key:
+                return p
+        raise KeyError(f"no phase {key!r}; phases: {', '.join(p.key for p in self.phases)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "name": self.name,
+            "team": self.team,
+            "status": self.status.value,
+            "progress": self.progress,
+            "complete": self.complete,
+            "behind": self.behind,
+            "phases": {p.key: p.to_dict() for p in self.phases},
+        }
+
+
+@attrs.frozen(kw_only=True)
+class MentorLoad:
+    """A mentor's trainees (pairings in force on ``as_of``) against their capacity."""
+
+    person_id: str
+    name: str
+    trainees: int
+    capacity: int | None
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.capacity is not None and self.trainees > self.capacity
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "name": self.name,
+            "trainees": self.trainees,
+            "capacity": self.capacity,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class CohortProgress:
+    """How far along a cohort is on ``as_of``: see the module docstring for the rules."""
+
+    cohort_id: str
+    cohort_name: str
+    program_id: str
+    as_of: date
+    tolerance: float
+    phases: tuple[tuple[str, str], ...]  # (key, name) in order
+    trainees: tuple[TraineeProgress, ...]
+    mentors: tuple[MentorLoad, ...]
+    outcomes: Mapping[str, int]
+
+    @property
+    def enrolled(self) -> int:
+        return len(self.trainees)
+
+    @property
+    def withdrawn(self) -> int:
+        return sum(t.status is TraineeStatus.WITHDRAWN for t in self.trainees)
+
+    @property
+    def completed(self) -> int:
+        return sum(t.status is TraineeStatus.COMPLETED for t in self.trainees)
+
+    @property
+    def completion_rate(self) -> float | None:
+        """completed / (enrolled - withdrawn); ``None`` when nobody remains enrolled."""
+        remaining = self.enrolled - self.withdrawn
+        return self.completed / remaining if remaining else None
+
+    @property
+    def behind(self) -> tuple[str, ...]:
+        """Person ids of trainees behind schedule, in roster order."""
+        return tuple(t.person_id for t in self.trainees if t.behind)
+
+    def phase_counts(self) -> dict[str, dict[str, int]]:
+        """Per phase, how many (non-withdrawn) trainees are in each status."""
+        counts = {key: dict.fromkeys((s.value for s in PhaseStatus), 0) for key, _ in self.phases}
+        for t in self.trainees:
+            if t.status is not TraineeStatus.WITHDRAWN:
+                for p in t.phases:
+                    counts[p.key][p.status.value] += 1
+        return counts
+
+    def trainee(self, person_id: str) -> TraineeProgress:
+        """The progress of one trainee."""
+        for t in self.trainees:
+            if t.person_id == person_id:
+                return t
+        raise KeyError(f"{person_id!r} is not enrolled in cohort {self.cohort_id!r}")
+
+    def to_text(self, lang: str = "zh") -> str:
+        """A terminal table: summary, one row per trainee, mentor load, outcomes."""
+        from supervise.present.progress import to_text
+
+        return to_text(self, lang)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data; the shape is a public contract (docs/progress.md)."""
+        return {
+            "cohort_id": self.cohort_id,
+            "cohort_name": self.cohort_name,
+            "program_id": self.program_id,
+            "as_of": self.as_of.isoformat(),
+            "tolerance": self.tolerance,
+            "enrolled": self.enrolled,
+            "withdrawn": self.withdrawn,
+            "completed": self.completed,
+            "completion_rate": self.completion_rate,
+            "phases": self.phase_counts(),
+            "behind": list(self.behind),
+            "trainees": [t.to_dict() for t in self.trainees],
+            "mentors": [m.to_dict() for m in self.mentors],
+            "outcomes": dict(self.outcomes),
+        }
+
+
+def progress(
+    snapshot: CohortSnapshot, as_of: date | str, tolerance: float = DEFAULT_TOLERANCE
+) -> CohortProgress:
+    """How far along the snapshot's cohort is on ``as_of``, computed from its records.
+
+    >>> from supervise.demo import ningxia
+    >>> snapshot = CohortSnapshot.from_records(ningxia.records(), ningxia.SECOND_BATCH)
+    >>> result = progress(snapshot, "2024-10-15")
+    >>> result.enrolled, len(result.behind)
+    (31, 2)
+    """
+    day = parse_date(as_of)
+    return assess(snapshot, tally(snapshot, day), day, tolerance)
+
+
+def assess(
+    snapshot: CohortSnapshot, tallies: Tallies, as_of: date, tolerance: float = DEFAULT_TOLERANCE
+) -> CohortProgress:
+    """Progress from precomputed ``tallies`` (by person and phase); the snapshot supplies the
+    program, phases, roster, mentors and outcomes. Its record tuples are not read."""
+    if not 0 <= tolerance <= 1:
+        raise ValueError(f"tolerance must be between 0 and 1, got {tolerance!r}")
+    names = {p.id: p.name for p in snapshot.people}
+    enrolled = sorted(
+        (e for e in snapshot.enrollments if e.enrolled_on <= as_of), key=lambda e: e.person_id
+    )
+    trainees = tuple(
+        _trainee(
+            e.person_id,
+            names.get(e.person_id, e.person_id),
+            e.team,
+            _withdrawn(e, as_of),
+            snapshot.phases,
+            tallies,
+            as_of,
+            tolerance,
+        )
+        for e in enrolled
+    )
+    on_roll = {e.person_id for e in enrolled}
+    return CohortProgress(
+        cohort_id=snapshot.cohort.id,
+        cohort_name=snapshot.cohort.name,
+        program_id=snapshot.program.id,
+        as_of=as_of,
+        tolerance=tolerance,
+        phases=tuple((p.key, p.name) for p in snapshot.phases),
+        trainees=trainees,
+        mentors=_mentor_load(snapshot, names, as_of),
+        outcomes=_outcomes(snapshot, on_roll, as_of),
+    )
+
+
+def _withdrawn(enrollment: Any, as_of: date) -> bool:
+    return enrollment.status is EnrollmentStatus.WITHDRAWN and (
+        enrollment.left_on is None or enrollment.left_on <= as_of
+    )
+
+
+def _trainee(
+    person_id: str,
+    name: str,
+    team: str | None,
+    withdrawn: bool,
+    phases: tuple[PhaseSpec, ...],
+    tallies: Tallies,
+    as_of: date,
+    tolerance: float,
+) -> TraineeProgress:
+    results = tuple(_phase(p, tallies.get((person_id, p.key), _NOTHING), as_of) for p in phases)
+    total_weight = sum(p.weight for p in phases)
+    overall = sum(p.weight * r.fraction for p, r in zip(phases, results, strict=True))
+    complete = all(r.done for r in results)
+    behind = not withdrawn and any(
+        r.expected is not None and r.fraction < r.expected - tolerance for r in results
+    )
+    status = (
+        TraineeStatus.WITHDRAWN
+        if withdrawn
+        else TraineeStatus.COMPLETED
+        if complete
+        else TraineeStatus.ACTIVE
+    )
+    return TraineeProgress(
+        person_id=person_id,
+        name=name,
+        team=team,
+        status=status,
+        progress=overall / total_weight if total_weight else 1.0,
+        behind=behind,
+        phases=results,
+    )
+
+
+def _phase(spec: PhaseSpec, achieved: PhaseTally, as_of: date) -> PhaseProgress:
+    required = spec.requirements.set()
+    got = {name: getattr(achieved, name) for name in REQUIREMENT_NAMES if name in required}
+    parts = [min(1.0, got[name] / need) for name, need in required.items()]
+    met = all(got[name] >= need for name, need in required.items())
+    fraction = 1.0 if achieved.exempt or not parts else sum(parts) / len(parts)
+    if achieved.exempt:
+        status = PhaseStatus.EXEMPT
+    elif met:
+        status = PhaseStatus.COMPLETE
+    elif spec.due_on is not None and as_of > spec.due_on:
+        status = PhaseStatus.OVERDUE
+    elif achieved.records == 0:
+        status = PhaseStatus.NOT_STARTED
+    else:
+        status = PhaseStatus.IN_PROGRESS
+    return PhaseProgress(
+        key=spec.key,
+        name=spec.name,
+        status=status,
+        fraction=fraction,
+        expected=_expected(spec, as_of),
+        achieved=got,
+        required=required,
+    )
+
+
+def _expected(spec: PhaseSpec, as_of: date) -> float | None:
+    """Share of the phase window elapsed on ``as_of``, clamped to 0-1."""
+    if spec.starts_on is None or spec.due_on is None:
+        return None
+    span = (spec.due_on - spec.starts_on).days
+    if span == 0:
+        return 1.0 if as_of >= spec.due_on else 0.0
+    return min(1.0, max(0.0, (as_of - spec.starts_on).days / span))
+
+
+def _mentor_load(
+    snapshot: CohortSnapshot, names: Mapping[str, str], as_of: date
+) -> tuple[MentorLoad, ...]:
+    active = Counter(
+        mentor
+        for mentor, _ in {
+            (p.mentor_id, p.trainee_id) for p in snapshot.pairings if p.active_on(as_of)
+        }
+    )
+    return tuple(
+        MentorLoad(
+            person_id=m.person_id,
+            name=names.get(m.person_id, m.person_id),
+            trainees=active.get(m.person_id, 0),
+            capacity=m.capacity,
+        )
+        for m in sorted(snapshot.mentors, key=lambda m: m.person_id)
+    )
+
+
+def _outcomes(snapshot: CohortSnapshot, on_roll: set[str], as_of: date) -> dict[str, int]:
+    """People per outcome kind among the cohort's trainees, dated on or before ``as_of``."""
+    people: dict[OutcomeKind, set[str]] = {}
+    for o in snapshot.outcomes:
+        if o.person_id in on_roll and o.on <= as_of:
+            people.setdefault(o.kind, set()).add(o.person_id)
+    return {kind.value: len(people[kind]) for kind in OutcomeKind if kind in people}

@@ -1,1 +1,0 @@
-"""Output for people: text tables (and later HTML and charts)."""
