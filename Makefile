@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/supervise demo --db $(DB)
 	$(BIN)/supervise progress --db $(DB) --cohort nx-2024-b2 --as-of 2024-10-15
+	$(BIN)/supervise eligible --db $(DB) --policy nx-expert-pool --as-of 2024-12-06 --cohort nx-2024-b2
 
 test: lint typecheck pytest
 

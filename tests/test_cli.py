@@ -179,3 +179,112 @@ def test_progress_needs_an_existing_registry(tmp_path: Path) -> None:
     assert code == 2
     assert "does not exist" in err
     assert not (tmp_path / "missing.db").exists()
+
+
+ELIGIBLE = ("eligible", "--policy", "nx-expert-pool", "--as-of", "2024-12-06")
+
+
+def test_eligible_table_for_a_cohort(db_path: Path) -> None:
+    from supervise._text import width
+
+    code, out, err = run(*ELIGIBLE, "--db", str(built(db_path)), "--cohort", "nx-2024-b2")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert (
+        lines[0]
+        == "宁夏社会工作人才专家库入库条件（示例） (nx-expert-pool 2024.1) · 截至 2024-12-06"
+    )
+    assert lines[1] == "符合条件 11/31"
+    assert "t2024-03 李凤强 ✗ 需持有社会工作师及以上职业资格（当前：助理社会工作师）" in lines
+    assert "t2024-04 刘明洋 ✓" in lines
+    assert len(lines) == 3 + 1 + 31
+    assert max(width(line) for line in lines) <= 80
+
+
+def test_eligible_only_ineligible_in_english(db_path: Path) -> None:
+    code, out, _ = run(
+        *ELIGIBLE,
+        "--db",
+        str(built(db_path)),
+        "--cohort",
+        "nx-2024-b2",
+        "--only",
+        "ineligible",
+        "--lang",
+        "en",
+    )
+    assert code == 0
+    assert "eligible 11 of 31" in out
+    assert "✓" not in out
+    assert "t2024-03 李凤强 ✗ intermediate credential or higher needed (holds: assistant)" in out
+
+
+def test_eligible_json_is_the_report_to_dict(db_path: Path) -> None:
+    import json
+
+    import supervise
+
+    code, out, _ = run(*ELIGIBLE, "--db", str(built(db_path)), "--format", "json")
+    assert code == 0
+    with supervise.open(db_path) as registry:
+        assert json.loads(out) == registry.eligibility("nx-expert-pool", "2024-12-06").to_dict()
+
+
+def test_eligible_csv_for_one_person(db_path: Path) -> None:
+    code, out, _ = run(
+        *ELIGIBLE,
+        "--db",
+        str(built(db_path)),
+        "--person",
+        "t2024-03",
+        "--format",
+        "csv",
+        "--lang",
+        "en",
+    )
+    assert code == 0
+    assert out.splitlines() == [
+        "person_id,name,eligible,rule,kind,met,actual,required,message",
+        "t2024-03,李凤强,False,0,any_of,True,1,1,completed nx-sup-2024",
+        "t2024-03,李凤强,False,1,credential_at_least,False,assistant,intermediate,intermediate credential or higher needed (holds: assistant)",
+        "t2024-03,李凤强,False,2,practice_years_at_least,True,12,5,12 years of practice (at least 5)",
+        "t2024-03,李凤强,False,3,any_of,True,1,1,best case study deliverable scored 90 (at least 85)",
+    ]
+
+
+def test_eligible_with_an_unknown_person_or_cohort(db_path: Path) -> None:
+    assert (
+        run(*ELIGIBLE, "--db", str(built(db_path)), "--person", "nobody")[2]
+        == "Error: no person 'nobody' in the registry\n"
+    )
+    assert (
+        run(*ELIGIBLE, "--db", str(db_path), "--cohort", "nope")[2]
+        == "Error: Cohort 'nope' not found\n"
+    )
+
+
+def test_eligible_with_a_bad_policy_file_is_a_one_line_error(db_path: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "bad.toml"
+    policy.write_text(
+        'id = "p"\nname = "n"\nversion = "1"\n[[rules]]\nkind = "hour_at_least"\nhours = 3\n',
+        encoding="utf-8",
+    )
+    code, out, err = run("eligible", "--db", str(built(db_path)), "--policy", str(policy))
+    assert (code, out) == (1, "")
+    assert (
+        err
+        == f"Error: {policy}: rules[0]: unknown kind 'hour_at_least' (did you mean 'hours_at_least'?)\n"
+    )
+
+
+def test_eligible_with_a_policy_naming_an_unknown_program(db_path: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "p.toml"
+    policy.write_text(
+        'id = "p"\nname = "n"\nversion = "1"\n[[rules]]\nkind = "completed_program"\nprogram = "nx-sup-2025"\n',
+        encoding="utf-8",
+    )
+    code, _, err = run("eligible", "--db", str(built(db_path)), "--policy", str(policy))
+    assert (code, err) == (
+        1,
+        "Error: rules[0]: unknown program 'nx-sup-2025' (did you mean 'nx-sup-2024'?)\n",
+    )

@@ -8,6 +8,9 @@ for the talent pool (and if not, exactly what is missing).
 >>> registry = supervise.open()          # or supervise.open("cohorts.db")
 """
 
+from supervise.core import rules
+from supervise.core.eligibility import EligibilityReport, PersonEligibility, Population, eligibility
+from supervise.core.policy import BUILTIN_POLICIES, Policy, PolicyError, load_policy
 from supervise.core.progress import (
     CohortProgress,
     MentorLoad,
@@ -17,6 +20,7 @@ from supervise.core.progress import (
     TraineeStatus,
     progress,
 )
+from supervise.core.rules import PersonView, RuleResult
 from supervise.core.snapshot import CohortSnapshot, PhaseTally
 from supervise.dates import DateParseError, parse_date, years_between
 from supervise.errors import (
@@ -58,6 +62,7 @@ from supervise.store import Registry, open
 __version__ = "0.1.0"
 
 __all__ = [
+    "BUILTIN_POLICIES",
     "DEFAULT_PHASES",
     "Activity",
     "Cohort",
@@ -67,6 +72,7 @@ __all__ = [
     "CredentialLevel",
     "DateParseError",
     "Deliverable",
+    "EligibilityReport",
     "Enrollment",
     "EnrollmentStatus",
     "Exemption",
@@ -83,14 +89,20 @@ __all__ = [
     "OutcomeKind",
     "Pairing",
     "Person",
+    "PersonEligibility",
+    "PersonView",
     "PhaseProgress",
     "PhaseSpec",
     "PhaseStatus",
     "PhaseTally",
     "Placement",
+    "Policy",
+    "PolicyError",
+    "Population",
     "Program",
     "Registry",
     "Requirements",
+    "RuleResult",
     "SchemaVersionError",
     "Session",
     "SessionForm",
@@ -99,8 +111,11 @@ __all__ = [
     "TraineeStatus",
     "__version__",
     "default_phases",
+    "eligibility",
+    "load_policy",
     "open",
     "parse_date",
     "progress",
+    "rules",
     "years_between",
 ]

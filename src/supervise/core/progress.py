@@ -40,6 +40,8 @@ __all__ = [
     "TraineeProgress",
     "TraineeStatus",
     "assess",
+    "is_withdrawn",
+    "phase_done",
     "progress",
 ]
 
@@ -283,7 +285,7 @@ def assess(
             e.person_id,
             names.get(e.person_id, e.person_id),
             e.team,
-            _withdrawn(e, as_of),
+            is_withdrawn(e, as_of),
             snapshot.phases,
             tallies,
             as_of,
@@ -305,7 +307,8 @@ def assess(
     )
 
 
-def _withdrawn(enrollment: Any, as_of: date) -> bool:
+def is_withdrawn(enrollment: Any, as_of: date) -> bool:
+    """Whether an enrollment counts as withdrawn on ``as_of``."""
     return enrollment.status is EnrollmentStatus.WITHDRAWN and (
         enrollment.left_on is None or enrollment.left_on <= as_of
     )
@@ -343,6 +346,13 @@ def _trainee(
         progress=overall / total_weight if total_weight else 1.0,
         behind=behind,
         phases=results,
+    )
+
+
+def phase_done(spec: PhaseSpec, achieved: PhaseTally) -> bool:
+    """Whether a phase is complete or exempt, given what was achieved in it."""
+    return achieved.exempt or all(
+        getattr(achieved, name) >= need for name, need in spec.requirements.set().items()
     )
 
 

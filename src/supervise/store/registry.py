@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from supervise.convert import from_dict, to_dict
+from supervise.core.eligibility import EligibilityReport, Population, eligibility
+from supervise.core.policy import Policy, load_policy
 from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress, assess
 from supervise.core.snapshot import CohortSnapshot
 from supervise.dates import parse_date
@@ -51,6 +53,7 @@ from supervise.model import (
 )
 from supervise.pii import mask_national_id
 from supervise.store.integrity import check_references
+from supervise.store.population import population
 from supervise.store.schema import SCHEMA_VERSION, migrate
 from supervise.store.sql import q, references, upsert_sql
 from supervise.store.tallies import cohort_tallies
@@ -309,7 +312,30 @@ class Registry:
         the records tallied by SQLite instead of Python."""
         day = date.today() if as_of is None else parse_date(as_of)
         light = self.snapshot(cohort_id, records=False)
-        return assess(light, cohort_tallies(self.conn, light.cohort, day), day, tolerance)
+        return assess(light, cohort_tallies(self.conn, light.cohort.id, day), day, tolerance)
+
+    # -- eligibility -------------------------------------------------------------------------
+
+    def eligibility(
+        self,
+        policy: Policy | str | os.PathLike[str],
+        as_of: date | str | None = None,
+        people: Iterable[str] | None = None,
+    ) -> EligibilityReport:
+        """Who qualifies under ``policy`` (a :class:`~supervise.Policy`, a policy file, or a
+        built-in name such as ``"nx-expert-pool"``) on ``as_of`` (default today), and what
+        everyone else is missing. Everyone in the registry is assessed unless ``people``
+        narrows it. Same answers as ``supervise.eligibility`` over the same records."""
+        chosen = policy if isinstance(policy, Policy) else load_policy(policy)
+        return eligibility(chosen, self.population(chosen, as_of, people))
+
+    def population(
+        self, policy: Policy, as_of: date | str | None = None, people: Iterable[str] | None = None
+    ) -> Population:
+        """The eligibility views (facts per person as of ``as_of``) that ``policy`` reads,
+        computed with SQL aggregates."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        return population(self.conn, self.find(PhaseSpec), day, policy.measures(), people)
 
     def _people_in(self, cohort_id: str) -> list[Person]:
         """Trainees and mentors of a cohort."""
