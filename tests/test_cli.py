@@ -288,3 +288,90 @@ def test_eligible_with_a_policy_naming_an_unknown_program(db_path: Path, tmp_pat
         1,
         "Error: rules[0]: unknown program 'nx-sup-2025' (did you mean 'nx-sup-2024'?)\n",
     )
+
+
+def test_tiers_table_and_json(db_path: Path) -> None:
+    import json
+
+    code, out, _ = run("tiers", "--db", str(built(db_path)), "--as-of", "2024-12-06")
+    assert code == 0
+    assert out.splitlines()[-1].split() == ["all", "24", "12", "39", "3", "78"]
+    code, out, _ = run(
+        "tiers",
+        "--db",
+        str(db_path),
+        "--as-of",
+        "2024-12-06",
+        "--by",
+        "province",
+        "--format",
+        "json",
+    )
+    assert json.loads(out)["groups"]["64"]["total"] == 74
+
+
+def test_tiers_csv(db_path: Path) -> None:
+    _, out, _ = run(
+        "tiers",
+        "--db",
+        str(built(db_path)),
+        "--as-of",
+        "2024-12-06",
+        "--by",
+        "province",
+        "--format",
+        "csv",
+    )
+    assert out.splitlines() == [
+        "group,none,assistant,intermediate,senior,total",
+        "35,4,0,0,0,4",
+        "64,20,12,39,3,74",
+    ]
+
+
+def test_outcomes_reproduces_the_seed_table(db_path: Path) -> None:
+    code, out, _ = run(
+        "outcomes", "--db", str(built(db_path)), "--as-of", "2024-12-06", "--lang", "en"
+    )
+    assert code == 0
+    lines = [line.split() for line in out.splitlines()[2:]]
+    assert lines[:8] == [
+        ["item", "people"],
+        ["enrolled", "60"],
+        ["trained", "60"],
+        ["expert", "pool", "18"],
+        ["standard", "drafting", "5"],
+        ["senior", "review", "passed", "3"],
+        ["senior", "exam", "passed", "1"],
+        ["promotion", "1"],
+    ]
+
+
+def test_targets_from_the_example_file(db_path: Path) -> None:
+    import json
+
+    targets_file = str(Path(__file__).parent.parent / "examples" / "ningxia-targets.toml")
+    code, out, _ = run(
+        "targets", "--db", str(built(db_path)), "--targets", targets_file, "--as-of", "2024-12-06"
+    )
+    assert code == 0
+    assert "  当前 60 / 目标 100 · 尚差 40 · 距截止 1120 天（2027-12-31）" in out.splitlines()
+    code, out, _ = run(
+        "targets",
+        "--db",
+        str(db_path),
+        "--targets",
+        targets_file,
+        "--as-of",
+        "2024-12-06",
+        "--format",
+        "json",
+    )
+    assert [t["on_track"] for t in json.loads(out)] == [True, True, True]
+
+
+def test_targets_with_a_bad_file(db_path: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "t.toml"
+    bad.write_text('[[targets]]\nid = "t"\n', encoding="utf-8")
+    code, out, err = run("targets", "--db", str(built(db_path)), "--targets", str(bad))
+    assert (code, out, err) == (1, "", f"Error: {bad}: targets[0]: missing 'name'\n")

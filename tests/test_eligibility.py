@@ -281,7 +281,7 @@ def test_sql_views_agree_with_python_views(records: list[Any], data: st.DataObje
     )
     with supervise.open() as registry:
         registry.add(records)
-        assert registry.population(policy, as_of) == Population.from_records(
+        assert registry.population(as_of, measures=policy.measures()) == Population.from_records(
             records, as_of, policy.measures()
         )
         assert registry.eligibility(policy, as_of) == supervise.eligibility(policy, records, as_of)

@@ -10,6 +10,7 @@ for the talent pool (and if not, exactly what is missing).
 
 from supervise.core import rules
 from supervise.core.eligibility import EligibilityReport, PersonEligibility, Population, eligibility
+from supervise.core.outcomes import OutcomeTally
 from supervise.core.policy import BUILTIN_POLICIES, Policy, PolicyError, load_policy
 from supervise.core.progress import (
     CohortProgress,
@@ -22,6 +23,8 @@ from supervise.core.progress import (
 )
 from supervise.core.rules import PersonView, RuleResult
 from supervise.core.snapshot import CohortSnapshot, PhaseTally
+from supervise.core.targets import Target, TargetStatus, load_targets
+from supervise.core.tiers import TierCounts
 from supervise.dates import DateParseError, parse_date, years_between
 from supervise.errors import (
     IntegrityError,
@@ -87,6 +90,7 @@ __all__ = [
     "NotFound",
     "Outcome",
     "OutcomeKind",
+    "OutcomeTally",
     "Pairing",
     "Person",
     "PersonEligibility",
@@ -107,12 +111,16 @@ __all__ = [
     "Session",
     "SessionForm",
     "SuperviseError",
+    "Target",
+    "TargetStatus",
+    "TierCounts",
     "TraineeProgress",
     "TraineeStatus",
     "__version__",
     "default_phases",
     "eligibility",
     "load_policy",
+    "load_targets",
     "open",
     "parse_date",
     "progress",

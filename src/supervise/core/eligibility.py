@@ -26,6 +26,7 @@ from supervise.model import (
     Credential,
     CredentialLevel,
     Deliverable,
+    Enrollment,
     Outcome,
     Person,
     PhaseSpec,
@@ -67,11 +68,13 @@ class Population:
             wanted = set(people)
             persons = [p for p in persons if p.id in wanted]
         completed, done = _completions(records, by_type, day)
+        enrolled = _enrolled_programs(by_type, day)
         figures = {m: _measure(m, by_type, day) for m in set(measures)}
         views = tuple(
             PersonView(
                 person_id=p.id,
                 name=p.name,
+                region_code=p.region_code,
                 practice_since=p.practice_since,
                 credential=_highest(
                     c.level
@@ -83,6 +86,7 @@ class Population:
                     for o in by_type.get(Outcome, [])
                     if o.person_id == p.id and o.on <= day
                 ),
+                programs=frozenset(enrolled.get(p.id, ())),
                 completed_programs=frozenset(completed.get(p.id, ())),
                 phases_done=frozenset(done.get(p.id, ())),
                 measures={m: v[p.id] for m, v in figures.items() if p.id in v},
@@ -102,6 +106,15 @@ def _context(by_type: dict[type[Any], list[Any]]) -> dict[str, Any]:
         "labels": Labels(phases=names, programs={p.id: p.name for p in by_type.get(Program, [])}),
         "phases": {k: frozenset(v) for k, v in phases.items()},
     }
+
+
+def _enrolled_programs(by_type: dict[type[Any], list[Any]], as_of: date) -> dict[str, set[str]]:
+    program_of = {c.id: c.program_id for c in by_type.get(Cohort, [])}
+    enrolled: dict[str, set[str]] = {}
+    for e in by_type.get(Enrollment, []):
+        if e.enrolled_on <= as_of and e.cohort_id in program_of:
+            enrolled.setdefault(e.person_id, set()).add(program_of[e.cohort_id])
+    return enrolled
 
 
 def _highest(levels: Iterable[CredentialLevel]) -> CredentialLevel | None:

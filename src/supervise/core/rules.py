@@ -94,15 +94,18 @@ class PersonView:
     """What eligibility knows about one person as of a date.
 
     ``credential``: the highest level held that day; ``outcomes``: (kind, date) pairs up to
-    that day; ``completed_programs``: programs with a cohort the person completed;
+    that day; ``programs``: programs with a cohort the person is enrolled in (enrolled on or
+    before that day); ``completed_programs``: programs with a cohort the person completed;
     ``phases_done``: (program, phase) complete or exempt in some cohort; ``measures``: the
     figures the policy's rules asked for (absent means zero, or no score)."""
 
     person_id: str
     name: str
+    region_code: str | None = None
     practice_since: date | None = None
     credential: CredentialLevel | None = None
     outcomes: frozenset[tuple[OutcomeKind, date]] = frozenset()
+    programs: frozenset[str] = frozenset()
     completed_programs: frozenset[str] = frozenset()
     phases_done: frozenset[tuple[str, str]] = frozenset()
     measures: Mapping[Measure, float] = attrs.field(factory=dict)

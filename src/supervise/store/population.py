@@ -76,7 +76,8 @@ def population(
     who = "" if wanted is None else "AND id IN (SELECT value FROM json_each(:people))"
     params: dict[str, Any] = {"as_of": day, "people": wanted}
     persons = conn.execute(
-        f"SELECT id, name, practice_since FROM people WHERE 1 {who} ORDER BY id", params
+        f"SELECT id, name, region_code, practice_since FROM people WHERE 1 {who} ORDER BY id",
+        params,
     ).fetchall()
     pwho = who.replace("id IN", "person_id IN")
     credentials = {
@@ -93,19 +94,28 @@ def population(
     ):
         outcomes.setdefault(person, set()).add((OutcomeKind.parse(kind), date.fromisoformat(on)))
     completed, done = _completions(conn, phases, as_of)
+    enrolled: dict[str, set[str]] = {}
+    for person, program in conn.execute(
+        "SELECT DISTINCT e.person_id, c.program_id FROM enrollments e "
+        "JOIN cohorts c ON c.id = e.cohort_id WHERE e.enrolled_on <= :as_of",
+        params,
+    ):
+        enrolled.setdefault(person, set()).add(program)
     figures = {m: _measure(conn, m, params) for m in set(measures)}
     views = tuple(
         PersonView(
             person_id=pid,
             name=name,
+            region_code=region,
             practice_since=None if since is None else date.fromisoformat(since),
             credential=credentials.get(pid),
             outcomes=frozenset(outcomes.get(pid, ())),
+            programs=frozenset(enrolled.get(pid, ())),
             completed_programs=frozenset(completed.get(pid, ())),
             phases_done=frozenset(done.get(pid, ())),
             measures={m: v[pid] for m, v in figures.items() if pid in v},
         )
-        for pid, name, since in persons
+        for pid, name, region, since in persons
     )
     programs = dict(conn.execute("SELECT id, name FROM programs").fetchall())
     by_program: dict[str, set[str]] = {p: set() for p in programs}

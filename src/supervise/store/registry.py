@@ -24,9 +24,13 @@ import sqlite_utils
 
 from supervise.convert import from_dict, to_dict
 from supervise.core.eligibility import EligibilityReport, Population, eligibility
+from supervise.core.outcomes import OutcomeTally, outcome_tally
 from supervise.core.policy import Policy, load_policy
 from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress, assess
+from supervise.core.rules import Measure
 from supervise.core.snapshot import CohortSnapshot
+from supervise.core.targets import Target, TargetStatus, count, target_status, year_before
+from supervise.core.tiers import TierCounts, tiers
 from supervise.dates import parse_date
 from supervise.errors import (
     IntegrityError,
@@ -327,15 +331,51 @@ class Registry:
         everyone else is missing. Everyone in the registry is assessed unless ``people``
         narrows it. Same answers as ``supervise.eligibility`` over the same records."""
         chosen = policy if isinstance(policy, Policy) else load_policy(policy)
-        return eligibility(chosen, self.population(chosen, as_of, people))
+        return eligibility(chosen, self.population(as_of, people, chosen.measures()))
 
     def population(
-        self, policy: Policy, as_of: date | str | None = None, people: Iterable[str] | None = None
+        self,
+        as_of: date | str | None = None,
+        people: Iterable[str] | None = None,
+        measures: Iterable[Measure] = (),
     ) -> Population:
-        """The eligibility views (facts per person as of ``as_of``) that ``policy`` reads,
-        computed with SQL aggregates."""
+        """Facts per person as of ``as_of`` (default today), with the ``measures`` a policy
+        reads (``policy.measures()``), computed with SQL aggregates. The same as
+        ``Population.from_records`` over the registry's records."""
         day = date.today() if as_of is None else parse_date(as_of)
-        return population(self.conn, self.find(PhaseSpec), day, policy.measures(), people)
+        return population(self.conn, self.find(PhaseSpec), day, measures, people)
+
+    # -- talent structure --------------------------------------------------------------------
+
+    def tiers(self, as_of: date | str | None = None, by: str | None = None) -> TierCounts:
+        """People by the highest credential held on ``as_of`` (none, assistant, intermediate,
+        senior), optionally grouped ``by`` province, prefecture, county or program."""
+        population = self.population(as_of)
+        return tiers(population.views, population.as_of, by)
+
+    def outcomes(
+        self, program: str | None = None, cohort: str | None = None, as_of: date | str | None = None
+    ) -> OutcomeTally:
+        """How many trainees of ``cohort``, of ``program``'s cohorts, or of every cohort were
+        trained (completed) by ``as_of``, and people per outcome kind among them."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        if cohort is not None:
+            chosen = [self.get(Cohort, cohort)]
+        elif program is not None:
+            self.get(Program, program)
+            chosen = self.find(Cohort, program_id=program)
+        else:
+            chosen = self.find(Cohort)
+        progresses = [self.cohort_progress(c.id, day) for c in chosen]
+        return outcome_tally(progresses, self.find(Outcome), day, program, cohort)
+
+    def target_status(self, target: Target, as_of: date | str | None = None) -> TargetStatus:
+        """Where ``target`` stands on ``as_of`` (default today) and whether the pace of the
+        last 12 months reaches it by its deadline."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        now = count(target, self.population(day).views)
+        before = count(target, self.population(year_before(day)).views)
+        return target_status(target, now, before, day)
 
     def _people_in(self, cohort_id: str) -> list[Person]:
         """Trainees and mentors of a cohort."""

@@ -1,0 +1,111 @@
+"""``supervise tiers``, ``supervise outcomes`` and ``supervise targets``: the talent structure."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from supervise.cli import cli
+from supervise.cli._options import (
+    as_of_option,
+    db_option,
+    emit_csv,
+    emit_json,
+    format_option,
+    lang_option,
+    open_registry,
+)
+from supervise.core.targets import load_targets
+from supervise.core.tiers import GROUPINGS, LEVELS
+from supervise.present.structure import targets_text
+
+
+@cli.command()
+@db_option()
+@as_of_option
+@click.option(
+    "--by",
+    type=click.Choice(list(GROUPINGS)),
+    help="Group by region code prefix (province 2, prefecture 4, county 6 digits) or program.",
+)
+@format_option("table", "json", "csv")
+@lang_option
+def tiers(db_path: Path, as_of: date, by: str | None, fmt: str, lang: str) -> None:
+    """People by the highest credential held on a date (初、中、高级人才梯次结构).
+
+    Tiers: none, assistant (助理社会工作师), intermediate (社会工作师), senior
+    (高级社会工作师). JSON is the result's to_dict(); CSV one row per group.
+
+    \b
+    Example:
+      supervise tiers --db ningxia.db --as-of 2024-12-06 --by county
+    """
+    with open_registry(db_path) as registry:
+        result = registry.tiers(as_of, by)
+    if fmt == "json":
+        emit_json(result.to_dict())
+    elif fmt == "csv":
+        emit_csv(
+            ({"group": g, **counts} for g, counts in result.groups.items()),
+            ("group", *LEVELS, "total"),
+        )
+    else:
+        click.echo(result.to_text(lang))
+
+
+@cli.command()
+@db_option()
+@click.option("--program", help="Only the cohorts of this program.")
+@click.option("--cohort", help="Only this cohort.")
+@as_of_option
+@format_option("table", "json")
+@lang_option
+def outcomes(
+    db_path: Path, program: str | None, cohort: str | None, as_of: date, fmt: str, lang: str
+) -> None:
+    """What training produced: people trained, and people per outcome kind (培养成效).
+
+    \b
+    Example:
+      supervise outcomes --db ningxia.db --as-of 2024-12-06
+    """
+    with open_registry(db_path) as registry:
+        result = registry.outcomes(program, cohort, as_of)
+    if fmt == "json":
+        emit_json(result.to_dict())
+    else:
+        click.echo(result.to_text(lang))
+
+
+@cli.command()
+@db_option()
+@click.option(
+    "--targets",
+    "targets_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file of [[targets]] tables.",
+)
+@as_of_option
+@format_option("table", "json", "csv")
+@lang_option
+def targets(db_path: Path, targets_path: Path, as_of: date, fmt: str, lang: str) -> None:
+    """Whether each target (e.g. 100 supervisors by 2027-12-31) will be reached at the pace of
+    the last 12 months.
+
+    \b
+    Example:
+      supervise targets --db ningxia.db --targets examples/ningxia-targets.toml --as-of 2024-12-06
+    """
+    chosen = load_targets(targets_path)
+    with open_registry(db_path) as registry:
+        statuses = [registry.target_status(t, as_of) for t in chosen]
+    rows = [s.to_dict() for s in statuses]
+    if fmt == "json":
+        emit_json(rows)
+    elif fmt == "csv":
+        emit_csv(rows, list(rows[0]))
+    else:
+        click.echo(targets_text(statuses, lang))
