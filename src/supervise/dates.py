@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 
@@ -96,10 +97,12 @@ def _parse_words(text: str) -> date:
     return first.date()
 
 
+@functools.lru_cache(maxsize=65536)
 def years_between(start: date, end: date) -> int:
     """Whole years from ``start`` to ``end`` (negative when ``end`` is earlier).
 
     A year is complete on the anniversary; someone who started on 29 February completes a
-    year on 28 February of a common year, as ``relativedelta`` counts it.
+    year on 28 February of a common year, as ``relativedelta`` counts it. Cached: a
+    province's people share few distinct (start, end) pairs, and relativedelta is slow.
     """
     return relativedelta(end, start).years

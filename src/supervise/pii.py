@@ -14,11 +14,15 @@ is reported as a :class:`~supervise.errors.NationalIdWarning`, never an error.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
 
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
-__all__ = ["check_national_id", "mask_national_id", "mask_phone", "normalize_phone"]
+__all__ = ["check_national_id", "mask_national_id", "mask_phone", "normalize_phone", "trusted_load"]
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _PHONE = re.compile(r"\+?\d{7,15}")
@@ -47,29 +51,48 @@ def check_national_id(value: str) -> tuple[str, str | None]:
     Returns ``(number, warning)``: the number in its compact form (upper-case ``X``) and a
     warning text when only the location code is unknown for the birth year, else ``None``.
     Raises ``ValueError`` with a message that masks the number when it is invalid.
+
+    The location lookup is the slow part (tens of µs); inside :func:`trusted_load` it is
+    skipped, for numbers that were checked, and warned about, when they were stored.
     """
-    number = ric.compact(value)
+    number = ric.compact(value) if not _COMPACT.fullmatch(value) else value.upper()
     masked = mask_national_id(number)
+    if len(number) != 18:
+        raise ValueError(f"national ID {masked} must have 18 characters, not {len(number)}")
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValueError(f"national ID {masked} must be 17 digits and a digit or X")
+    if number[17] != ric.calc_check_digit(number):
+        raise ValueError(f"national ID {masked} has a wrong check digit")
     try:
-        ric.validate(number)
-    except stdnum_errors.InvalidLength:
-        raise ValueError(
-            f"national ID {masked} must have 18 characters, not {len(number)}"
-        ) from None
-    except stdnum_errors.InvalidFormat:
-        raise ValueError(f"national ID {masked} must be 17 digits and a digit or X") from None
-    except stdnum_errors.InvalidChecksum:
-        raise ValueError(f"national ID {masked} has a wrong check digit") from None
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValueError(f"national ID {masked} has an impossible birth date") from None
+    if not _LOCATE.get():
+        return number, None
+    try:
+        ric.get_birth_place(number)
     except stdnum_errors.InvalidComponent:
-        try:
-            ric.get_birth_date(number)
-        except stdnum_errors.InvalidComponent:
-            raise ValueError(f"national ID {masked} has an impossible birth date") from None
         return number, (
             f"national ID {masked}: location code {number[:6]} is unknown for birth year "
-            f"{number[6:10]} (accepted; check the number if this is unexpected)"
+            f"{born.year} (accepted; check the number if this is unexpected)"
         )
     return number, None
+
+
+@contextmanager
+def trusted_load() -> Iterator[None]:
+    """Within the block, skip the location lookup of :func:`check_national_id` (numbers are
+    still checked for length, format, check digit and birth date). The store reads records
+    inside it: their numbers were fully checked when written."""
+    token = _LOCATE.set(False)
+    try:
+        yield
+    finally:
+        _LOCATE.reset(token)
+
+
+_LOCATE: ContextVar[bool] = ContextVar("supervise_locate_national_ids", default=True)
+_COMPACT = re.compile(r"[0-9]{17}[0-9Xx]")
 
 
 def normalize_phone(value: str) -> str:

@@ -8,6 +8,7 @@ the policy's rules read, as of a date. Build it from model objects with
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from datetime import date
@@ -17,7 +18,7 @@ import attrs
 
 from supervise.core.policy import Policy
 from supervise.core.progress import PhaseStatus, TraineeStatus, progress
-from supervise.core.rules import Labels, Measure, PersonView, RuleResult
+from supervise.core.rules import Labels, Measure, PersonView, Rule, RuleResult
 from supervise.core.snapshot import HOURS_PRECISION, CohortSnapshot
 from supervise.dates import parse_date
 from supervise.model import (
@@ -188,23 +189,38 @@ def measure_value(view: PersonView, measure: Measure) -> float | None:
 
 @attrs.frozen(kw_only=True)
 class PersonEligibility:
-    """One person under a policy: eligible when every top-level rule is met."""
+    """One person under a policy on ``as_of``: eligible when every rule of the policy holds.
+
+    Whether each rule holds (``met``) is decided for everyone at once; the explanations
+    (``results``, with actual and required values and messages) are built on first use,
+    since a province-wide run seldom reads them all."""
 
     person_id: str
     name: str
-    results: tuple[RuleResult, ...]
+    met: tuple[bool, ...]
+    view: PersonView
+    rules: tuple[Rule, ...]
+    as_of: date
+    labels: Labels = attrs.field(factory=Labels, eq=False)
 
     @property
     def eligible(self) -> bool:
-        return all(r.met for r in self.results)
+        return all(self.met)
 
     @property
     def unmet(self) -> int:
         """How many of the policy's rules are not met."""
-        return sum(not r.met for r in self.results)
+        return self.met.count(False)
+
+    @functools.cached_property
+    def results(self) -> tuple[RuleResult, ...]:
+        """One result per rule of the policy, in order."""
+        return tuple(r.evaluate(self.view, self.as_of, self.labels) for r in self.rules)
 
     def missing(self) -> list[RuleResult]:
         """The unmet leaf results: exactly what is missing."""
+        if self.eligible:
+            return []
         return [leaf for r in self.results for leaf in r.leaves_missing()]
 
     def to_dict(self) -> dict[str, Any]:
@@ -299,13 +315,16 @@ def eligibility(
         day = date.today() if as_of is None else parse_date(as_of)
         population = Population.from_records(data, day, policy.measures(), people)
     policy.check(population.phases)
+    day, rules, labels = population.as_of, policy.rules, population.labels
     assessed = tuple(
         PersonEligibility(
             person_id=view.person_id,
             name=view.name,
-            results=tuple(
-                r.evaluate(view, population.as_of, population.labels) for r in policy.rules
-            ),
+            met=tuple(r.holds(view, day) for r in rules),
+            view=view,
+            rules=rules,
+            as_of=day,
+            labels=labels,
         )
         for view in population.views
     )

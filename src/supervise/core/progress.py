@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
 from supervise.core.snapshot import CohortSnapshot, PhaseTally, Tallies, tally
 from supervise.dates import parse_date
-from supervise.model import REQUIREMENT_NAMES, EnrollmentStatus, OutcomeKind, PhaseSpec
+from supervise.model import REQUIREMENT_NAMES, Cohort, EnrollmentStatus, OutcomeKind, PhaseSpec
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -37,8 +37,10 @@ __all__ = [
     "MentorLoad",
     "PhaseProgress",
     "PhaseStatus",
+    "RosterEntry",
     "TraineeProgress",
     "TraineeStatus",
+    "assemble",
     "assess",
     "is_withdrawn",
     "phase_done",
@@ -269,41 +271,78 @@ def progress(
     return assess(snapshot, tally(snapshot, day), day, tolerance)
 
 
+class RosterEntry(NamedTuple):
+    """A trainee on a cohort's roll, as assessment needs it (cheap to build in bulk)."""
+
+    person_id: str
+    name: str
+    enrolled_on: date
+    status: EnrollmentStatus
+    left_on: date | None
+    team: str | None
+
+
 def assess(
     snapshot: CohortSnapshot, tallies: Tallies, as_of: date, tolerance: float = DEFAULT_TOLERANCE
 ) -> CohortProgress:
     """Progress from precomputed ``tallies`` (by person and phase); the snapshot supplies the
     program, phases, roster, mentors and outcomes. Its record tuples are not read."""
-    if not 0 <= tolerance <= 1:
-        raise ValueError(f"tolerance must be between 0 and 1, got {tolerance!r}")
-    names = {p.id: p.name for p in snapshot.people}
-    enrolled = sorted(
-        (e for e in snapshot.enrollments if e.enrolled_on <= as_of), key=lambda e: e.person_id
-    )
-    trainees = tuple(
-        _trainee(
+    names = snapshot.names
+    roster = [
+        RosterEntry(
             e.person_id,
             names.get(e.person_id, e.person_id),
+            e.enrolled_on,
+            e.status,
+            e.left_on,
             e.team,
-            is_withdrawn(e, as_of),
-            snapshot.phases,
-            tallies,
-            as_of,
-            tolerance,
         )
-        for e in enrolled
+        for e in snapshot.enrollments
+    ]
+    return assemble(
+        snapshot.cohort,
+        snapshot.phases,
+        roster,
+        tallies,
+        _mentor_load(snapshot, names, as_of),
+        _outcomes(snapshot, {r.person_id for r in roster if r.enrolled_on <= as_of}, as_of),
+        as_of,
+        tolerance,
     )
-    on_roll = {e.person_id for e in enrolled}
+
+
+def assemble(
+    cohort: Cohort,
+    phases: Sequence[PhaseSpec],
+    roster: Iterable[RosterEntry],
+    tallies: Tallies,
+    mentors: tuple[MentorLoad, ...],
+    outcomes: Mapping[str, int],
+    as_of: date,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> CohortProgress:
+    """The cohort's progress from its roster (entries enrolled after ``as_of`` are left out),
+    tallies by (person, phase), mentor load and outcome counts. Both the pure path and the
+    store's bulk path end here, so they cannot disagree."""
+    if not 0 <= tolerance <= 1:
+        raise ValueError(f"tolerance must be between 0 and 1, got {tolerance!r}")
+    plan = [_PhasePlan.of(spec, as_of) for spec in phases]
+    total_weight = sum(p.weight for p in plan)
+    trainees = tuple(
+        _trainee(entry, plan, total_weight, tallies, as_of, tolerance)
+        for entry in sorted(roster, key=lambda r: r.person_id)
+        if entry.enrolled_on <= as_of
+    )
     return CohortProgress(
-        cohort_id=snapshot.cohort.id,
-        cohort_name=snapshot.cohort.name,
-        program_id=snapshot.program.id,
+        cohort_id=cohort.id,
+        cohort_name=cohort.name,
+        program_id=cohort.program_id,
         as_of=as_of,
         tolerance=tolerance,
-        phases=tuple((p.key, p.name) for p in snapshot.phases),
+        phases=tuple((p.key, p.name) for p in phases),
         trainees=trainees,
-        mentors=_mentor_load(snapshot, names, as_of),
-        outcomes=_outcomes(snapshot, on_roll, as_of),
+        mentors=mentors,
+        outcomes=outcomes,
     )
 
 
@@ -314,72 +353,110 @@ def is_withdrawn(enrollment: Any, as_of: date) -> bool:
     )
 
 
+# Positions of the requirement figures in a PhaseTally.
+_FIELD = {name: PhaseTally._fields.index(name) for name in REQUIREMENT_NAMES}
+
+
+class _PhasePlan(NamedTuple):
+    """What is the same for every trainee of a phase on a date, computed once."""
+
+    key: str
+    name: str
+    weight: float
+    required: dict[str, float]
+    needs: tuple[tuple[str, int, float], ...]  # (name, field position in PhaseTally, required)
+    overdue: bool
+    expected: float | None
+
+    @classmethod
+    def of(cls, spec: PhaseSpec, as_of: date) -> _PhasePlan:
+        required = spec.requirements.set()
+        return cls(
+            spec.key,
+            spec.name,
+            spec.weight,
+            required,
+            tuple((name, _FIELD[name], need) for name, need in required.items()),
+            spec.due_on is not None and as_of > spec.due_on,
+            _expected(spec, as_of),
+        )
+
+
 def _trainee(
-    person_id: str,
-    name: str,
-    team: str | None,
-    withdrawn: bool,
-    phases: tuple[PhaseSpec, ...],
+    entry: RosterEntry,
+    plan: list[_PhasePlan],
+    total_weight: float,
     tallies: Tallies,
     as_of: date,
     tolerance: float,
 ) -> TraineeProgress:
-    results = tuple(_phase(p, tallies.get((person_id, p.key), _NOTHING), as_of) for p in phases)
-    total_weight = sum(p.weight for p in phases)
-    overall = sum(p.weight * r.fraction for p, r in zip(phases, results, strict=True))
-    complete = all(r.done for r in results)
-    behind = not withdrawn and any(
-        r.expected is not None and r.fraction < r.expected - tolerance for r in results
-    )
-    status = (
-        TraineeStatus.WITHDRAWN
-        if withdrawn
-        else TraineeStatus.COMPLETED
-        if complete
-        else TraineeStatus.ACTIVE
-    )
+    # Plain loops: this runs once per trainee of a province.
+    withdrawn = is_withdrawn(entry, as_of)
+    results = []
+    overall = 0.0
+    complete = True
+    behind = False
+    for p in plan:
+        r = _phase(p, tallies.get((entry.person_id, p.key), _NOTHING))
+        results.append(r)
+        overall += p.weight * r.fraction
+        if r.status is not PhaseStatus.COMPLETE and r.status is not PhaseStatus.EXEMPT:
+            complete = False
+        if r.expected is not None and r.fraction < r.expected - tolerance:
+            behind = True
+    if withdrawn:
+        status, behind = TraineeStatus.WITHDRAWN, False
+    else:
+        status = TraineeStatus.COMPLETED if complete else TraineeStatus.ACTIVE
     return TraineeProgress(
-        person_id=person_id,
-        name=name,
-        team=team,
+        person_id=entry.person_id,
+        name=entry.name,
+        team=entry.team,
         status=status,
         progress=overall / total_weight if total_weight else 1.0,
         behind=behind,
-        phases=results,
+        phases=tuple(results),
     )
 
 
 def phase_done(spec: PhaseSpec, achieved: PhaseTally) -> bool:
     """Whether a phase is complete or exempt, given what was achieved in it."""
     return achieved.exempt or all(
-        getattr(achieved, name) >= need for name, need in spec.requirements.set().items()
+        achieved[_FIELD[name]] >= need for name, need in spec.requirements.set().items()
     )
 
 
-def _phase(spec: PhaseSpec, achieved: PhaseTally, as_of: date) -> PhaseProgress:
-    required = spec.requirements.set()
-    got = {name: getattr(achieved, name) for name in REQUIREMENT_NAMES if name in required}
-    parts = [min(1.0, got[name] / need) for name, need in required.items()]
-    met = all(got[name] >= need for name, need in required.items())
-    fraction = 1.0 if achieved.exempt or not parts else sum(parts) / len(parts)
+def _phase(plan: _PhasePlan, achieved: PhaseTally) -> PhaseProgress:
+    got = {}
+    share = 0.0
+    met = True
+    for name, field, need in plan.needs:
+        value = got[name] = achieved[field]
+        if value >= need:
+            share += 1.0
+        else:
+            met = False
+            share += value / need
     if achieved.exempt:
-        status = PhaseStatus.EXEMPT
-    elif met:
-        status = PhaseStatus.COMPLETE
-    elif spec.due_on is not None and as_of > spec.due_on:
-        status = PhaseStatus.OVERDUE
-    elif achieved.records == 0:
-        status = PhaseStatus.NOT_STARTED
+        status, fraction = PhaseStatus.EXEMPT, 1.0
     else:
-        status = PhaseStatus.IN_PROGRESS
+        fraction = share / len(plan.needs) if plan.needs else 1.0
+        if met:
+            status = PhaseStatus.COMPLETE
+        elif plan.overdue:
+            status = PhaseStatus.OVERDUE
+        elif achieved.records == 0:
+            status = PhaseStatus.NOT_STARTED
+        else:
+            status = PhaseStatus.IN_PROGRESS
     return PhaseProgress(
-        key=spec.key,
-        name=spec.name,
+        key=plan.key,
+        name=plan.name,
         status=status,
         fraction=fraction,
-        expected=_expected(spec, as_of),
+        expected=plan.expected,
         achieved=got,
-        required=required,
+        required=plan.required,
     )
 
 

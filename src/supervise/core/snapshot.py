@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -36,14 +36,15 @@ __all__ = ["HOURS_PRECISION", "CohortSnapshot", "PhaseTally", "Tallies", "tally"
 HOURS_PRECISION = 6
 
 
-@attrs.frozen(kw_only=True)
-class PhaseTally:
+class PhaseTally(NamedTuple):
     """What one trainee achieved in one phase as of a date.
 
     ``hours``: sum of activity hours; ``sessions``: attended sessions at least as long as the
     phase's ``min_session_minutes``; ``days``: distinct activity dates; ``deliverables``: those
     scoring at least the pass score (all submitted ones without a pass score); ``records``: any
-    activity, attended session or submitted deliverable at all; ``exempt``: an exemption."""
+    activity, attended session or submitted deliverable at all; ``exempt``: an exemption.
+
+    A named tuple, not an attrs class: hundreds of thousands are built per province run."""
 
     hours: float = 0.0
     sessions: int = 0
@@ -63,7 +64,8 @@ def _tuple(items: Iterable[Any]) -> tuple[Any, ...]:
 
 @attrs.frozen(kw_only=True)
 class CohortSnapshot:
-    """Everything about one cohort that progress needs, as model objects.
+    """Everything about one cohort that progress needs, as model objects (and ``names``, the
+    names of its trainees and mentors by person id).
 
     Build it from a registry (:meth:`supervise.Registry.snapshot`) or from any list of records
     with :meth:`from_records`. Record tuples may be left empty when tallies come from
@@ -74,7 +76,7 @@ class CohortSnapshot:
     phases: tuple[PhaseSpec, ...] = attrs.field(converter=_tuple)
     cohort: Cohort
     enrollments: tuple[Enrollment, ...] = attrs.field(converter=_tuple)
-    people: tuple[Person, ...] = attrs.field(default=(), converter=_tuple)
+    names: Mapping[str, str] = attrs.field(factory=dict)
     mentors: tuple[MentorRole, ...] = attrs.field(default=(), converter=_tuple)
     pairings: tuple[Pairing, ...] = attrs.field(default=(), converter=_tuple)
     activities: tuple[Activity, ...] = attrs.field(default=(), converter=_tuple)
@@ -119,7 +121,7 @@ class CohortSnapshot:
             phases=[p for p in by_type.get(PhaseSpec, []) if p.program_id == cohort.program_id],
             cohort=cohort,
             enrollments=enrollments,
-            people=[p for p in by_type.get(Person, []) if p.id in involved],
+            names={p.id: p.name for p in by_type.get(Person, []) if p.id in involved},
             mentors=mentors,
             pairings=of_cohort(Pairing),
             activities=of_cohort(Activity),

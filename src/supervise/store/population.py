@@ -14,10 +14,8 @@ from datetime import date
 from typing import Any
 
 from supervise.core.eligibility import Population
-from supervise.core.progress import phase_done
 from supervise.core.rules import Labels, Measure, PersonView
 from supervise.core.snapshot import HOURS_PRECISION, PhaseTally
-from supervise.dates import parse_date
 from supervise.model import CredentialLevel, EnrollmentStatus, OutcomeKind, PhaseSpec
 from supervise.store.tallies import tallies
 
@@ -136,9 +134,11 @@ def _completions(
 ) -> tuple[dict[str, set[str]], dict[str, set[tuple[str, str]]]]:
     """Programs each person completed and (program, phase) pairs done, from the tallies of
     every cohort, by the progress rules (withdrawn trainees complete no program)."""
-    by_program: dict[str, list[PhaseSpec]] = {}
+    plans: dict[str, list[tuple[str, tuple[tuple[int, float], ...]]]] = {}
+    fields = PhaseTally._fields
     for spec in phases:
-        by_program.setdefault(spec.program_id, []).append(spec)
+        needs = tuple((fields.index(name), need) for name, need in spec.requirements.set().items())
+        plans.setdefault(spec.program_id, []).append((spec.key, needs))
     counted = tallies(conn, as_of)
     completed: dict[str, set[str]] = {}
     done: dict[str, set[tuple[str, str]]] = {}
@@ -147,19 +147,25 @@ def _completions(
         "FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id WHERE e.enrolled_on <= ?",
         (as_of.isoformat(),),
     )
+    day = as_of.isoformat()
     for person, cohort, program, status, left_on in rows:
-        specs = by_program.get(program, [])
-        finished = [
-            s.key for s in specs if phase_done(s, counted.get((cohort, person, s.key), _NOTHING))
-        ]
+        plan = plans.get(program, [])
+        mine = counted.get(cohort, {})
+        finished = []
+        for key, needs in plan:
+            tally = mine.get((person, key), _NOTHING)
+            if tally.exempt or all(tally[field] >= need for field, need in needs):
+                finished.append((program, key))
         if finished:
-            done.setdefault(person, set()).update((program, key) for key in finished)
-        withdrawn = status == EnrollmentStatus.WITHDRAWN.value and (
-            left_on is None or parse_date(left_on) <= as_of
-        )
-        if len(finished) == len(specs) and not withdrawn:
+            done.setdefault(person, set()).update(finished)
+        # ISO dates compare as text; withdrawn when left_on is empty or not after as_of
+        withdrawn = status == _WITHDRAWN and (left_on is None or left_on <= day)
+        if len(finished) == len(plan) and not withdrawn:
             completed.setdefault(person, set()).add(program)
     return completed, done
+
+
+_WITHDRAWN = EnrollmentStatus.WITHDRAWN.value
 
 
 def _measure(conn: sqlite3.Connection, measure: Measure, base: dict[str, Any]) -> dict[str, float]:

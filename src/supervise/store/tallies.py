@@ -23,15 +23,19 @@ JOIN phases p ON p.program_id = c.program_id AND p.key = a.phase
 WHERE a."on" <= :as_of {where}
 GROUP BY a.cohort_id, a.person_id, a.phase
 """
+# Sessions are few next to their attendees: decide once per session whether it is long
+# enough, then fan out to attendees through the (session_id, person_id) key.
 _SESSIONS = """
-SELECT s.cohort_id, t.person_id, s.phase,
-    sum(s.minutes >= coalesce(p.min_session_minutes, 0)), count(*)
-FROM sessions s
-JOIN cohorts c ON c.id = s.cohort_id
-JOIN phases p ON p.program_id = c.program_id AND p.key = s.phase
-JOIN session_attendees t ON t.session_id = s.id
-WHERE s."on" <= :as_of {where}
-GROUP BY s.cohort_id, t.person_id, s.phase
+WITH counted AS MATERIALIZED (
+    SELECT s.id, s.cohort_id, s.phase, s.minutes >= coalesce(p.min_session_minutes, 0) AS ok
+    FROM sessions s
+    JOIN cohorts c ON c.id = s.cohort_id
+    JOIN phases p ON p.program_id = c.program_id AND p.key = s.phase
+    WHERE s."on" <= :as_of {where}
+)
+SELECT k.cohort_id, t.person_id, k.phase, sum(k.ok), count(*)
+FROM counted k JOIN session_attendees t ON t.session_id = k.id
+GROUP BY k.cohort_id, t.person_id, k.phase
 """
 _DELIVERABLES = """
 SELECT d.cohort_id, d.person_id, d.phase,
@@ -51,56 +55,59 @@ _ONE_COHORT = {
     "d": "AND d.cohort_id = :cohort",
     "e": "AND e.cohort_id = :cohort",
 }
+_NONE = (0, 0)
 
 Key = tuple[str, str, str]
 
 
 def tallies(
     conn: sqlite3.Connection, as_of: date, cohort_id: str | None = None
-) -> dict[Key, PhaseTally]:
-    """Tallies by (cohort_id, person_id, phase key) of records dated on or before ``as_of``,
-    for one cohort or (``cohort_id=None``) all of them."""
+) -> dict[str, dict[tuple[str, str], PhaseTally]]:
+    """Tallies of records dated on or before ``as_of``, by cohort id and then by
+    (person_id, phase key), for one cohort or (``cohort_id=None``) all of them."""
     params = {"cohort": cohort_id, "as_of": as_of.isoformat()}
 
-    def where(alias: str) -> str:
-        return _ONE_COHORT[alias] if cohort_id is not None else ""
+    def run(sql: str, alias: str) -> sqlite3.Cursor:
+        return conn.execute(sql.format(where=_ONE_COHORT[alias] if cohort_id else ""), params)
 
-    slots: dict[Key, list[float]] = {}  # hours, days, sessions, deliverables, records, exempt
-    for cohort, person, phase, hours, days, n in conn.execute(
-        _ACTIVITIES.format(where=where("a")), params
-    ):
-        s = slots.setdefault((cohort, person, phase), [0.0, 0, 0, 0, 0, 0])
-        s[0], s[1] = round(hours, HOURS_PRECISION), days
-        s[4] += n
-    for cohort, person, phase, counted, n in conn.execute(
-        _SESSIONS.format(where=where("s")), params
-    ):
-        s = slots.setdefault((cohort, person, phase), [0.0, 0, 0, 0, 0, 0])
-        s[2] = counted
-        s[4] += n
-    for cohort, person, phase, passed, n in conn.execute(
-        _DELIVERABLES.format(where=where("d")), params
-    ):
-        s = slots.setdefault((cohort, person, phase), [0.0, 0, 0, 0, 0, 0])
-        s[3] = passed
-        s[4] += n
-    for cohort, person, phase in conn.execute(_EXEMPTIONS.format(where=where("e")), params):
-        slots.setdefault((cohort, person, phase), [0.0, 0, 0, 0, 0, 0])[5] = 1
-    return {
-        key: PhaseTally(
-            hours=float(s[0]),
-            days=int(s[1]),
-            sessions=int(s[2]),
-            deliverables=int(s[3]),
-            records=int(s[4]),
-            exempt=bool(s[5]),
-        )
-        for key, s in slots.items()
+    activities = {
+        (c, p, ph): (hours, days, n) for c, p, ph, hours, days, n in run(_ACTIVITIES, "a")
     }
+    sessions = {(c, p, ph): (ok, n) for c, p, ph, ok, n in run(_SESSIONS, "s")}
+    deliverables = {(c, p, ph): (ok, n) for c, p, ph, ok, n in run(_DELIVERABLES, "d")}
+    exempt = {tuple(row) for row in run(_EXEMPTIONS, "e")}
+    result: dict[str, dict[tuple[str, str], PhaseTally]] = {}
+
+    def put(key: Key, tally: PhaseTally) -> None:
+        cohort, person, phase = key
+        inner = result.get(cohort)
+        if inner is None:
+            inner = result[cohort] = {}
+        inner[person, phase] = tally
+
+    for key, (hours, days, n) in activities.items():
+        s_ok, s_n = sessions.pop(key, _NONE)
+        d_ok, d_n = deliverables.pop(key, _NONE)
+        put(
+            key,
+            PhaseTally(
+                round(hours, HOURS_PRECISION), s_ok, days, d_ok, n + s_n + d_n, key in exempt
+            ),
+        )
+    for key, (s_ok, s_n) in sessions.items():
+        d_ok, d_n = deliverables.pop(key, _NONE)
+        put(key, PhaseTally(0.0, s_ok, 0, d_ok, s_n + d_n, key in exempt))
+    for key, (d_ok, d_n) in deliverables.items():
+        put(key, PhaseTally(0.0, 0, 0, d_ok, d_n, key in exempt))
+    for key in exempt:
+        cohort, person, phase = key
+        if (person, phase) not in result.get(cohort, {}):
+            put(key, PhaseTally(exempt=True))
+    return result
 
 
 def cohort_tallies(
     conn: sqlite3.Connection, cohort_id: str, as_of: date
 ) -> dict[tuple[str, str], PhaseTally]:
     """Tallies by (person_id, phase key) for one cohort."""
-    return {(person, phase): t for (_, person, phase), t in tallies(conn, as_of, cohort_id).items()}
+    return tallies(conn, as_of, cohort_id).get(cohort_id, {})

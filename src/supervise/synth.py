@@ -1,0 +1,512 @@
+"""Deterministic synthetic registries of any size, shaped like the Ningxia program.
+
+For benchmarks and tests at province scale: ``Scale.province()`` is 100,000 trainees in 200
+cohorts with about 1,000,000 activities, 200,000 sessions and 100,000 deliverables. Rows are
+produced as tuples in the column order of :data:`supervise.tables.TABLES`, lazily, so a
+million of them never sit in memory as objects; :func:`records` turns a small scale into
+model objects instead.
+
+>>> scale = Scale(trainees=40, cohorts=2)
+>>> rows = generate(scale, seed=7)
+>>> sum(1 for _ in rows["activities"]), sum(1 for _ in generate(scale, seed=7)["activities"])
+(400, 400)
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import attrs
+from stdnum.cn import ric
+
+from supervise.convert import from_dict
+from supervise.model import CredentialLevel, MentorKind, OutcomeKind, model_for_table
+from supervise.tables import TABLES
+
+__all__ = ["Scale", "expert_pool_policy", "generate", "records", "write"]
+
+_PHASES = (
+    # key, name, offset from cohort start (days), length (days), requirements; sized so that
+    # ten activities per trainee complete the first four phases for most trainees, not all.
+    ("theory", "理论学习", 0, 30, {"required_hours": 16.0}),
+    ("training", "业务培训", 14, 45, {"required_hours": 12.0, "required_days": 2}),
+    ("practicum", "实践教学", 30, 60, {"required_hours": 18.0, "required_days": 3}),
+    (
+        "accompanied_supervision",
+        "陪伴督导",
+        45,
+        75,
+        {"required_hours": 8.0, "required_sessions": 6, "min_session_minutes": 60},
+    ),
+    ("case_study", "案例研究", 90, 60, {"required_deliverables": 1, "pass_score": 80.0}),
+)
+_ACTIVITY_PHASES = (
+    0,
+    0,
+    0,
+    1,
+    1,
+    2,
+    2,
+    2,
+    2,
+    3,
+    3,
+)  # weights: theory, training, practicum, supervision
+# Location codes valid for every birth year drawn (no NationalIdWarning).
+_BIRTH_CODES = ("640121", "640122", "640221", "350121", "152921")
+_REGIONS = (
+    "640104",
+    "640105",
+    "640106",
+    "640121",
+    "640122",
+    "640181",
+    "640202",
+    "640302",
+    "350102",
+    "340102",
+)
+_SURNAMES = "王李张刘陈杨马丁金海赵周吴徐孙朱何罗高田郭白苏冯韩沙"
+_GIVEN = "静丽娟霞燕敏婷芳红梅军伟强磊刚勇涛明华建平文斌海洋晓雪春兰玉凤国庆志"
+
+
+@attrs.frozen
+class Scale:
+    """How big a registry to generate. Per trainee: ``activities`` activity records (spread
+    over the first four phases), ``sessions`` group sessions attended (groups of
+    ``session_size`` led by a mentor with ``trainees_per_mentor`` trainees), and one
+    case-study deliverable (two when the first fails)."""
+
+    trainees: int
+    cohorts: int
+    programs: int = 10
+    activities: int = 10
+    sessions: int = 10
+    trainees_per_mentor: int = 5
+    session_size: int = 5
+
+    @classmethod
+    def province(cls) -> Scale:
+        """About a province: 100,000 trainees in 200 cohorts."""
+        return cls(trainees=100_000, cohorts=200)
+
+    @classmethod
+    def of(cls, trainees: int) -> Scale:
+        """``trainees`` trainees with 500 per cohort, the province's proportions."""
+        return cls(
+            trainees=trainees,
+            cohorts=max(1, trainees // 500),
+            programs=min(10, max(1, trainees // 5_000)),
+        )
+
+
+def generate(scale: Scale, seed: int = 2024) -> dict[str, Iterator[tuple[Any, ...]]]:
+    """Rows of every table, parents first, as tuples in :data:`~supervise.tables.TABLES`
+    column order. Each table's iterator is independent and deterministic for ``seed``."""
+    return {name: _TABLE_MAKERS[name](scale, seed) for name in TABLES}
+
+
+def records(scale: Scale, seed: int = 2024) -> Iterator[Any]:
+    """Model objects, for small scales: every row of :func:`generate` built and validated."""
+    rows = generate(scale, seed)
+    attendees: dict[str, list[str]] = {}
+    for session_id, person_id in rows.pop("session_attendees"):
+        attendees.setdefault(session_id, []).append(person_id)
+    for name, table_rows in rows.items():
+        table = TABLES[name]
+        cls = model_for_table(name)
+        for row in table_rows:
+            data = dict(zip(table.names, row, strict=True))
+            if name == "sessions":
+                data["attendees"] = attendees[data["id"]]
+            yield from_dict(cls, data)
+
+
+def write(registry: Any, scale: Scale, seed: int = 2024, batch: int = 50_000) -> dict[str, int]:
+    """Bulk-load a generated registry into ``registry`` (one transaction, executemany) and
+    return rows per table. Rows are generated valid, so model validation is skipped."""
+    from supervise.store.sql import q
+
+    counts: dict[str, int] = {}
+    with registry.transaction():
+        for name, rows in generate(scale, seed).items():
+            table = TABLES[name]
+            sql = (
+                f"INSERT INTO {q(name)} ({', '.join(q(c) for c in table.names)}) "
+                f"VALUES ({', '.join('?' for _ in table.names)})"
+            )
+            n = 0
+            chunk: list[tuple[Any, ...]] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) == batch:
+                    registry.conn.executemany(sql, chunk)
+                    n += len(chunk)
+                    chunk = []
+            registry.conn.executemany(sql, chunk)
+            counts[name] = n + len(chunk)
+    return counts
+
+
+def expert_pool_policy(scale: Scale) -> Any:
+    """The example expert-pool policy (``nx-expert-pool``) rewritten for the generated
+    programs: completed one of them, intermediate credential or higher, five years of
+    practice, and a case study scored 85 or a contribution to a local standard."""
+    from supervise.core import rules
+    from supervise.core.policy import Policy
+
+    return Policy(
+        id="synth-expert-pool",
+        name="专家库入库条件（合成数据）",
+        version="1",
+        rules=[
+            rules.any_of([rules.completed_program(_program_id(p)) for p in range(scale.programs)]),
+            rules.credential_at_least("intermediate"),
+            rules.practice_years_at_least(5),
+            rules.any_of(
+                [
+                    rules.deliverable_score_at_least(85, phase="case_study"),
+                    rules.outcome_present("standard_drafting"),
+                ]
+            ),
+        ],
+    )
+
+
+# -- the shape ------------------------------------------------------------------------------
+
+
+def _program_id(p: int) -> str:
+    return f"prog-{p:02d}"
+
+
+def _cohort(scale: Scale, c: int) -> tuple[str, str, date]:
+    """Cohort id, program id and start date; a cohort starts every week from 2021."""
+    return f"coh-{c:04d}", _program_id(c % scale.programs), date(2021, 3, 1) + timedelta(weeks=c)
+
+
+def _trainees_of(scale: Scale, c: int) -> range:
+    """Trainee numbers of cohort ``c`` (contiguous blocks)."""
+    per, extra = divmod(scale.trainees, scale.cohorts)
+    start = c * per + min(c, extra)
+    return range(start, start + per + (1 if c < extra else 0))
+
+
+def _mentors_of(scale: Scale, c: int) -> range:
+    n = max(1, -(-len(_trainees_of(scale, c)) // scale.trainees_per_mentor))
+    first = (
+        sum(max(1, -(-len(_trainees_of(scale, k)) // scale.trainees_per_mentor)) for k in range(c))
+        if c
+        else 0
+    )
+    return range(first, first + n)
+
+
+def _tid(n: int) -> str:
+    return f"t{n:07d}"
+
+
+def _mid(n: int) -> str:
+    return f"m{n:06d}"
+
+
+def _rng(seed: int, *salt: Any) -> random.Random:
+    return random.Random(f"{seed}:{':'.join(map(str, salt))}")
+
+
+def _programs(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    for p in range(scale.programs):
+        yield (
+            _program_id(p),
+            f"第{p + 1}期社会工作督导人才培养项目",
+            "64",
+            "自治区民政厅",
+            None,
+            None,
+        )
+
+
+def _phases(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    columns = TABLES["phases"].names
+    for p in range(scale.programs):
+        for order, (key, name, _, _, req) in enumerate(_PHASES, start=1):
+            row = {
+                "program_id": _program_id(p),
+                "key": key,
+                "name": name,
+                "order": order,
+                "starts_on": None,
+                "due_on": None,
+                "weight": 2.0 if key == "case_study" else 1.0,
+                **req,
+            }
+            yield tuple(row.get(c) for c in columns)
+
+
+def _cohorts(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    for c in range(scale.cohorts):
+        cid, pid, start = _cohort(scale, c)
+        yield (
+            cid,
+            pid,
+            f"第{c // scale.programs + 1}批",
+            start.isoformat(),
+            (start + timedelta(days=150)).isoformat(),
+        )
+
+
+def _national_id(rng: random.Random) -> str:
+    born = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 35 * 365))
+    body = f"{rng.choice(_BIRTH_CODES)}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def _people(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    seen: set[str] = set()
+
+    def person(pid: str, rng: random.Random, since_years: range) -> tuple[Any, ...]:
+        national_id = _national_id(rng)
+        while national_id in seen:
+            national_id = _national_id(rng)
+        seen.add(national_id)
+        name = rng.choice(_SURNAMES) + "".join(rng.sample(_GIVEN, rng.choice((1, 2))))
+        gender = "female" if int(national_id[16]) % 2 == 0 else "male"
+        since = date(rng.choice(since_years), rng.randrange(1, 13), 1).isoformat()
+        region = rng.choice(_REGIONS)
+        return (
+            pid,
+            name,
+            national_id,
+            f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+            gender,
+            region,
+            "社会工作服务中心",
+            since,
+        )
+
+    rng = _rng(seed, "people")
+    for n in range(scale.trainees):
+        yield person(_tid(n), rng, range(2005, 2021))
+    for m in range(_mentors_of(scale, scale.cohorts - 1).stop):
+        yield person(_mid(m), rng, range(1995, 2012))
+
+
+def _enrollments(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    rng = _rng(seed, "enrollments")
+    for c in range(scale.cohorts):
+        cid, _, start = _cohort(scale, c)
+        for n in _trainees_of(scale, c):
+            if rng.random() < 0.03:  # about 3% withdraw
+                left = (start + timedelta(days=rng.randrange(10, 140))).isoformat()
+                yield (_tid(n), cid, start.isoformat(), "withdrawn", left, None)
+            else:
+                yield (_tid(n), cid, start.isoformat(), "active", None, f"team-{n % 5 + 1}")
+
+
+def _mentor_roles(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    kinds = list(MentorKind)
+    for c in range(scale.cohorts):
+        cid = _cohort(scale, c)[0]
+        for m in _mentors_of(scale, c):
+            yield (_mid(m), cid, kinds[m % len(kinds)].value, "合作高校", scale.trainees_per_mentor)
+
+
+def _pairings(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    for c in range(scale.cohorts):
+        cid, _, start = _cohort(scale, c)
+        mentors = list(_mentors_of(scale, c))
+        for k, n in enumerate(_trainees_of(scale, c)):
+            yield (
+                _mid(mentors[k // scale.trainees_per_mentor]),
+                _tid(n),
+                cid,
+                start.isoformat(),
+                None,
+            )
+
+
+def _activities(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    rng = _rng(seed, "activities")
+    for c in range(scale.cohorts):
+        cid, _, start = _cohort(scale, c)
+        for n in _trainees_of(scale, c):
+            tid = _tid(n)
+            for k in range(scale.activities):
+                key, _, offset, length, _ = _PHASES[rng.choice(_ACTIVITY_PHASES)]
+                on = start + timedelta(days=offset + rng.randrange(length))
+                hours = rng.choice((4.0, 6.0, 8.0))
+                yield (f"a{n:07d}-{k:02d}", tid, cid, key, on.isoformat(), hours, None)
+
+
+def _sessions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    rng = _rng(seed, "sessions")
+    for c, mentor, _, group, k in _session_plan(scale):
+        cid, _, start = _cohort(scale, c)
+        on = start + timedelta(days=45 + rng.randrange(75))
+        yield (
+            f"s{c:04d}-{mentor}-{k}",
+            _mid(mentor),
+            cid,
+            on.isoformat(),
+            rng.choice((45, 90, 120)),
+            "group" if len(group) > 1 else "individual",
+            "accompanied_supervision",
+        )
+
+
+def _session_attendees(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    for c, mentor, _, group, k in _session_plan(scale):
+        for n in group:
+            yield (f"s{c:04d}-{mentor}-{k}", _tid(n))
+
+
+def _session_plan(scale: Scale) -> Iterator[tuple[int, int, int, list[int], int]]:
+    """Each mentor's group meets often enough that the cohort holds ``sessions`` per trainee
+    (sessions of ``session_size`` trainees)."""
+    for c in range(scale.cohorts):
+        trainees = list(_trainees_of(scale, c))
+        mentors = list(_mentors_of(scale, c))
+        per_mentor = max(1, -(-scale.sessions * scale.trainees_per_mentor // scale.session_size))
+        for i, mentor in enumerate(mentors):
+            group = trainees[i * scale.trainees_per_mentor : (i + 1) * scale.trainees_per_mentor]
+            if not group:
+                continue
+            for k in range(per_mentor):
+                yield c, mentor, i, group[: scale.session_size], k
+
+
+def _placements(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    for c in range(scale.cohorts):
+        cid, _, start = _cohort(scale, c)
+        for n in _trainees_of(scale, c):
+            region = _REGIONS[n % len(_REGIONS)]
+            yield (
+                _tid(n),
+                cid,
+                f"{region}-站{n % 60 + 1:02d}",
+                region,
+                (start + timedelta(days=30)).isoformat(),
+                (start + timedelta(days=90)).isoformat(),
+            )
+
+
+def _deliverables(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    rng = _rng(seed, "deliverables")
+    for c in range(scale.cohorts):
+        cid, _, start = _cohort(scale, c)
+        mentors = list(_mentors_of(scale, c))
+        for k, n in enumerate(_trainees_of(scale, c)):
+            on = start + timedelta(days=100 + rng.randrange(40))
+            score = float(rng.randrange(60, 100))
+            reviewer = _mid(mentors[k // scale.trainees_per_mentor])
+            yield (
+                f"d{n:07d}-1",
+                _tid(n),
+                cid,
+                "case_study",
+                "个案研究报告",
+                on.isoformat(),
+                score,
+                reviewer,
+            )
+            if score < 80:
+                yield (
+                    f"d{n:07d}-2",
+                    _tid(n),
+                    cid,
+                    "case_study",
+                    "个案研究报告（修改稿）",
+                    (on + timedelta(days=10)).isoformat(),
+                    85.0,
+                    reviewer,
+                )
+
+
+def _exemptions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    rng = _rng(seed, "exemptions")
+    for c in range(scale.cohorts):
+        cid, _, start = _cohort(scale, c)
+        for n in _trainees_of(scale, c):
+            if rng.random() < 0.02:
+                yield (_tid(n), cid, "theory", start.isoformat(), "已完成同等培训", "外省项目互认")
+
+
+def _credentials(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    rng = _rng(seed, "credentials")
+    for n in range(scale.trainees):
+        roll = rng.random()
+        if roll < 0.1:
+            continue
+        first = date(2010, 1, 1) + timedelta(days=rng.randrange(10 * 365))
+        yield (
+            _tid(n),
+            CredentialLevel.ASSISTANT.value,
+            f"ZL{n:08d}",
+            first.isoformat(),
+            None,
+            "人社部、民政部",
+            "64",
+        )
+        if roll < 0.45:
+            continue
+        second = first + timedelta(days=rng.randrange(365, 5 * 365))
+        yield (
+            _tid(n),
+            CredentialLevel.INTERMEDIATE.value,
+            f"ZJ{n:08d}",
+            second.isoformat(),
+            None,
+            "人社部、民政部",
+            "64",
+        )
+        if roll > 0.97:
+            third = second + timedelta(days=rng.randrange(365, 4 * 365))
+            yield (
+                _tid(n),
+                CredentialLevel.SENIOR.value,
+                f"GJ{n:08d}",
+                third.isoformat(),
+                None,
+                "自治区人社厅",
+                "64",
+            )
+
+
+def _outcomes(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    rng = _rng(seed, "outcomes")
+    weights = (
+        (OutcomeKind.EXPERT_POOL, 0.3),
+        (OutcomeKind.STANDARD_DRAFTING, 0.08),
+        (OutcomeKind.SENIOR_REVIEW_PASSED, 0.05),
+        (OutcomeKind.PROMOTION, 0.02),
+    )
+    for c in range(scale.cohorts):
+        _, _, start = _cohort(scale, c)
+        for n in _trainees_of(scale, c):
+            for kind, share in weights:
+                if rng.random() < share:
+                    on = start + timedelta(days=180 + rng.randrange(365))
+                    yield (_tid(n), kind.value, on.isoformat(), None)
+
+
+_TABLE_MAKERS: dict[str, Callable[[Scale, int], Iterator[tuple[Any, ...]]]] = {
+    "programs": _programs,
+    "phases": _phases,
+    "cohorts": _cohorts,
+    "people": _people,
+    "enrollments": _enrollments,
+    "mentors": _mentor_roles,
+    "pairings": _pairings,
+    "activities": _activities,
+    "sessions": _sessions,
+    "placements": _placements,
+    "deliverables": _deliverables,
+    "exemptions": _exemptions,
+    "credentials": _credentials,
+    "outcomes": _outcomes,
+    "session_attendees": _session_attendees,
+}
