@@ -108,6 +108,21 @@ class Registry:
         """Close the database connection."""
         self.conn.close()
 
+    def backup(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write a consistent copy of the registry to ``path`` with SQLite's online backup
+        API, while other connections may keep reading and writing. Refuses to replace an
+        existing file unless ``overwrite`` is true."""
+        target = os.fspath(path)
+        if os.path.exists(target) and not overwrite:
+            raise SuperviseError(f"{target!r} exists; pass overwrite=True to replace it")
+        copy = sqlite3.connect(target)
+        try:
+            self.conn.backup(copy)
+        except sqlite3.Error as exc:
+            raise SuperviseError(f"cannot back up to {target!r}: {exc}") from None
+        finally:
+            copy.close()
+
     def __enter__(self) -> Registry:
         return self
 
