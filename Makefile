@@ -1,13 +1,15 @@
 # Two commands on a fresh clone with only python3 and make:
 #   make demo   set up .venv and build + summarise the Ningxia example registry (ningxia.db)
 #   make test   set up .venv, lint, type-check and run the test suite
+#   make report-png   write build/report/report.html and render it in headless Chromium to
+#                     build/report/report.png (needs: apt-get install chromium fonts-wqy-microhei)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= ningxia.db
 
-.PHONY: demo test pytest lint typecheck clean
+.PHONY: demo test pytest lint typecheck clean report-png
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +25,9 @@ demo: $(STAMP)
 	$(BIN)/supervise targets --db $(DB) --targets examples/ningxia-targets.toml --as-of 2024-12-06
 
 test: lint typecheck pytest
+
+report-png: $(STAMP)
+	$(BIN)/python examples/report_png.py build/report
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -65,4 +65,4 @@ def main() -> None:
     cli(prog_name="supervise")
 
 
-from supervise.cli import demo, eligible, progress, structure  # noqa: E402,F401  (registers the commands)
+from supervise.cli import demo, eligible, progress, report, structure  # noqa: E402,F401  (registers the commands)
