@@ -3,13 +3,14 @@
 #   make test   set up .venv, lint, type-check and run the test suite
 #   make report-png   write build/report/report.html and render it in headless Chromium to
 #                     build/report/report.png (needs: apt-get install chromium fonts-wqy-microhei)
+#   make cli-docs     regenerate the command reference in docs/cli.md from the --help texts
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= ningxia.db
 
-.PHONY: demo test pytest lint typecheck clean report-png
+.PHONY: demo test pytest lint typecheck clean report-png cli-docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,9 @@ demo: $(STAMP)
 
 test: lint typecheck pytest
 
+cli-docs: $(STAMP)
+	$(BIN)/python scripts/cli_docs.py
+
 report-png: $(STAMP)
 	$(BIN)/python examples/report_png.py build/report
 
@@ -33,8 +37,8 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests examples
-	$(BIN)/ruff format --check src tests examples
+	$(BIN)/ruff check src tests examples scripts
+	$(BIN)/ruff format --check src tests examples scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

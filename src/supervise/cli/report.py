@@ -13,7 +13,7 @@ from supervise.core.policy import load_policy
 from supervise.report.page import cohort_report
 
 
-@cli.command()
+@cli.command(short_help="Write a self-contained HTML report about a cohort.")
 @db_option()
 @click.option("--cohort", "cohort_id", required=True, help="Cohort id, e.g. nx-2024-b2.")
 @as_of_option

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from supervise._text import render, width
+from supervise._text import fit, render, width
 from supervise.core.eligibility import EligibilityReport, PersonEligibility
 from supervise.present import check_lang
 from supervise.present.html import BAD, GOOD, Markup, badge, block, esc, line, table
@@ -54,7 +54,7 @@ def to_text(
     """The policy, the date, the count eligible, and one row per person (only those whose
     eligibility is ``only``, when given)."""
     w = _WORDS[check_lang(lang)]
-    lines = [_title(report, lang), _count(report, lang), ""]
+    lines = [fit(_title(report, lang), columns), _count(report, lang), ""]
     rows = [[w["person"], w["name"], w["result"]]]
     rows += [
         [p.person_id, p.name, first_missing(p, lang)]

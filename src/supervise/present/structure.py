@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from supervise._text import render
+from supervise._text import fit, render
 from supervise.model import CredentialLevel, OutcomeKind
 from supervise.present import check_lang
 from supervise.present.html import BAD, GOOD, Markup, badge, block, line, table
@@ -111,7 +111,7 @@ def targets_text(statuses: Sequence[TargetStatus], lang: str = "zh") -> str:
         if lang == "zh":
             verdict = "按当前进度可如期完成" if s.on_track else "按当前进度无法如期完成"
             lines = [
-                f"{s.target.name} ({s.target.id}) · 截至 {s.as_of}",
+                fit(f"{s.target.name} ({s.target.id}) · 截至 {s.as_of}"),
                 f"  当前 {s.current} / 目标 {s.goal} · 尚差 {s.remaining} · "
                 f"距截止 {s.days_left} 天（{s.target.deadline}）",
                 f"  所需进度 {needed} 人/月 · 近 12 个月实际 {s.pace_achieved:.2f} 人/月 · "
@@ -121,7 +121,7 @@ def targets_text(statuses: Sequence[TargetStatus], lang: str = "zh") -> str:
         else:
             verdict = "on track" if s.on_track else "not on track"
             lines = [
-                f"{s.target.name} ({s.target.id}) · as of {s.as_of}",
+                fit(f"{s.target.name} ({s.target.id}) · as of {s.as_of}"),
                 f"  {s.current} of {s.goal} · {s.remaining} to go · "
                 f"{s.days_left} days left (deadline {s.target.deadline})",
                 f"  needed {needed}/month · achieved {s.pace_achieved:.2f}/month over 12 months · "
