@@ -1,13 +1,16 @@
 # Two commands on a fresh clone with only python3 and make:
 #   make demo   set up .venv and build + summarise the Ningxia example registry (ningxia.db)
 #   make test   set up .venv, lint, type-check and run the test suite
+#   make report-png   write build/report/report.html and render it in headless Chromium to
+#                     build/report/report.png (needs: apt-get install chromium fonts-wqy-microhei)
+#   make cli-docs     regenerate the command reference in docs/cli.md from the --help texts
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= ningxia.db
 
-.PHONY: demo test pytest lint typecheck bench clean
+.PHONY: demo test pytest lint typecheck bench clean report-png cli-docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,12 +27,18 @@ demo: $(STAMP)
 
 test: lint typecheck pytest
 
+cli-docs: $(STAMP)
+	$(BIN)/python scripts/cli_docs.py
+
+report-png: $(STAMP)
+	$(BIN)/python examples/report_png.py build/report
+
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests examples benchmarks
-	$(BIN)/ruff format --check src tests examples benchmarks
+	$(BIN)/ruff check src tests examples benchmarks scripts
+	$(BIN)/ruff format --check src tests examples benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -29,3 +29,14 @@ def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Registr
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "registry.db"
+
+
+@pytest.fixture(scope="session")
+def ningxia_registry() -> Iterator[Registry]:
+    """The Ningxia example in memory, built once: for tests that only read."""
+    from supervise.demo import ningxia
+
+    reg = supervise.open()
+    ningxia.build(reg)
+    yield reg
+    reg.close()

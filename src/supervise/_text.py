@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["render", "truncate", "width", "wrap"]
+__all__ = ["fit", "render", "truncate", "width", "wrap"]
 
 
 def width(text: str) -> int:
@@ -78,3 +78,27 @@ def wrap(text: str, columns: int = 80, indent: str = "") -> str:
         line = candidate
     lines.append(line)
     return "\n".join(lines)
+
+
+def fit(text: str, columns: int = 80, sep: str = " · ", indent: str = "  ") -> str:
+    """``text`` as is when it fits in ``columns``; otherwise broken after its ``sep``
+    separators (later lines start with ``indent``), and at spaces where still too long.
+
+    >>> print(fit("宁夏社会工作人才专家库入库条件 (nx-expert-pool 2024.1) · 截至 2024-12-06", 60))
+    宁夏社会工作人才专家库入库条件 (nx-expert-pool 2024.1)
+      截至 2024-12-06
+    """
+    if width(text) <= columns:
+        return text
+    rest = columns - width(indent)
+    groups: list[str] = []
+    for part in text.split(sep):
+        limit = columns if len(groups) <= 1 else rest
+        if groups and width(f"{groups[-1]}{sep}{part}") <= limit:
+            groups[-1] += f"{sep}{part}"
+        else:
+            groups.append(part)
+    lines = [
+        ln for n, g in enumerate(groups) for ln in wrap(g, columns if n == 0 else rest).split("\n")
+    ]
+    return "\n".join([lines[0], *(indent + ln for ln in lines[1:])])

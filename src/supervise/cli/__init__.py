@@ -56,7 +56,14 @@ def cli() -> None:
     """Track supervisor training programs: progress, eligibility, exchange.
 
     Every command takes --db PATH (or the SUPERVISE_DB environment variable): the SQLite
-    file holding the registry. Start with `supervise demo --db ningxia.db`.
+    file holding the registry. Results go to stdout, errors to stderr. Exit status: 0 ok,
+    1 data error, 2 usage error, 3 internal error. `supervise COMMAND --help` shows each
+    command with an example.
+
+    \b
+    Example:
+      supervise demo --db ningxia.db
+      supervise progress --db ningxia.db --cohort nx-2024-b2 --as-of 2024-10-15
     """
 
 
@@ -65,4 +72,4 @@ def main() -> None:
     cli(prog_name="supervise")
 
 
-from supervise.cli import demo, eligible, maintenance, progress, structure  # noqa: E402,F401  (registers the commands)
+from supervise.cli import demo, eligible, maintenance, progress, report, structure  # noqa: E402,F401  (registers the commands)

@@ -43,7 +43,7 @@ def as_of_option(f: F) -> F:
         "--as-of",
         "as_of",
         callback=_parse_as_of,
-        help="Date to report as of, e.g. 2024-10-15 or 2024年10月15日 (default: today).",
+        help="Date to report as of (default: today): 2024-10-15, 2024.10.15, 2024年10月15日.",
     )(f)
 
 
@@ -82,6 +82,13 @@ def lang_option(f: F) -> F:
 def emit_json(data: Any) -> None:
     """Write ``data`` as JSON (UTF-8, Chinese unescaped) and nothing else to stdout."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def emit_html(title: str, fragment: str, lang: str) -> None:
+    """Write ``fragment`` as a complete, self-contained HTML page to stdout."""
+    from supervise.present.html import Markup, page
+
+    click.echo(page(title, [Markup(fragment)], lang), nl=False)
 
 
 def emit_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:

@@ -13,7 +13,7 @@ from supervise.demo import ningxia
 from supervise.model import Cohort, Enrollment, MentorRole, Program
 
 
-@cli.command()
+@cli.command(short_help="Build the Ningxia example registry and summarise it.")
 @db_option(must_exist=False)
 def demo(db_path: Path) -> None:
     """Build the Ningxia supervisor program example into --db and summarise it.
@@ -28,18 +28,22 @@ def demo(db_path: Path) -> None:
     with open_registry(db_path) as registry:
         written = ningxia.build(registry)
         total = sum(written.values())
-        click.echo(f"Ningxia example in {db_path}: {total} rows written ({registry!r})")
+        counts = registry.counts()
+        held = ", ".join(
+            f"{counts[t]} {t}" for t in ("programs", "cohorts", "people", "enrollments")
+        )
+        click.echo(
+            f"Ningxia example in {db_path}: {total} rows written\nThe registry holds {held}."
+        )
         for cohort in registry.find(Cohort):
             program = registry.get(Program, cohort.program_id)
             trainees = len(registry.find(Enrollment, cohort_id=cohort.id))
             mentors = len(registry.find(MentorRole, cohort_id=cohort.id))
             click.echo(
-                f"\n{program.name} {cohort.name} ({cohort.id}), "
+                f"\n{program.name}\n{cohort.name} ({cohort.id}), "
                 f"{cohort.starts_on} – {cohort.ends_on}: {trainees} trainees, {mentors} mentors"
             )
-            rows = [
-                ["phase", "环节", "activities", "hours", "sessions", "deliverables", "exemptions"]
-            ]
+            rows = [["phase", "环节", "activities", "hours", "sessions", "deliverables", "exempt"]]
             for r in registry.phase_records(cohort.id):
                 rows.append(
                     [
@@ -52,4 +56,4 @@ def demo(db_path: Path) -> None:
                         str(r["exemptions"]),
                     ]
                 )
-            click.echo(render(rows, align="llrrrrr"))
+            click.echo(render(rows, align="llrrrrr", gap=1))

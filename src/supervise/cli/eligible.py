@@ -12,6 +12,7 @@ from supervise.cli._options import (
     as_of_option,
     db_option,
     emit_csv,
+    emit_html,
     emit_json,
     format_option,
     lang_option,
@@ -22,7 +23,7 @@ from supervise.model import Cohort, Enrollment
 from supervise.present.eligibility import CSV_COLUMNS, csv_rows
 
 
-@cli.command()
+@cli.command(short_help="Who qualifies under a policy, and what the others miss.")
 @db_option()
 @click.option(
     "--policy",
@@ -39,7 +40,7 @@ from supervise.present.eligibility import CSV_COLUMNS, csv_rows
     type=click.Choice(["eligible", "ineligible"]),
     help="List only those who qualify, or only those who do not.",
 )
-@format_option("table", "json", "csv")
+@format_option("table", "json", "csv", "html")
 @lang_option
 def eligible(
     db_path: Path,
@@ -55,12 +56,15 @@ def eligible(
 
     The table shows one row per person: ✓, or ✗ and the first missing thing. JSON is the
     report's to_dict() (every rule, its actual and required values, and messages in Chinese
-    and English); CSV has one row per person and rule.
+    and English); CSV has one row per person and rule; HTML is a page listing everything
+    each person misses.
 
     \b
     Examples:
-      supervise eligible --db ningxia.db --policy nx-expert-pool --as-of 2024-12-06
-      supervise eligible --db ningxia.db --policy my-policy.toml --person t2024-08 --lang en
+      supervise eligible --db ningxia.db --policy nx-expert-pool \\
+        --as-of 2024-12-06
+      supervise eligible --db ningxia.db --policy my-policy.toml \\
+        --person t2024-08 --lang en
     """
     policy = load_policy(policy_ref)
     with open_registry(db_path) as registry:
@@ -82,5 +86,7 @@ def eligible(
     elif fmt == "csv":
         rows = [r for r in csv_rows(report, lang) if keep is None or r["eligible"] is keep]
         emit_csv(rows, CSV_COLUMNS)
+    elif fmt == "html":
+        emit_html(report.policy_name, report.to_html(lang, only=keep), lang)
     else:
         click.echo(report.to_text(lang, only=keep))

@@ -21,9 +21,10 @@ from supervise.cli._options import db_option, open_registry
 )
 @click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
 def backup(db_path: Path, output: Path, overwrite: bool) -> None:
-    """Copy the registry to another file, safely, even while others are writing to it.
+    """Copy the registry to a file, consistently.
 
-    Uses SQLite's online backup API, so the copy is one consistent state of the registry.
+    Uses SQLite's online backup API, so the copy is one consistent state of the registry
+    even while others are writing to it.
 
     \b
     Example:

@@ -12,6 +12,7 @@ from supervise.cli._options import (
     as_of_option,
     db_option,
     emit_csv,
+    emit_html,
     emit_json,
     format_option,
     lang_option,
@@ -21,7 +22,7 @@ from supervise.core.progress import DEFAULT_TOLERANCE
 from supervise.present.progress import CSV_COLUMNS, csv_rows
 
 
-@cli.command()
+@cli.command(short_help="How far along a cohort is, trainee by trainee, phase by phase.")
 @db_option()
 @click.option("--cohort", "cohort_id", required=True, help="Cohort id, e.g. nx-2024-b2.")
 @as_of_option
@@ -32,7 +33,7 @@ from supervise.present.progress import CSV_COLUMNS, csv_rows
     show_default=True,
     help="How far below the expected share a phase may fall before a trainee is behind.",
 )
-@format_option("table", "json", "csv")
+@format_option("table", "json", "csv", "html")
 @lang_option
 def progress(
     db_path: Path, cohort_id: str, as_of: date, tolerance: float, fmt: str, lang: str
@@ -42,7 +43,8 @@ def progress(
 
     The table marks each phase ✓ complete, ≈ exempt, ! overdue, ▸ in progress or
     · not started, with the share of its requirements met. JSON is the result's to_dict();
-    CSV has one row per trainee and phase.
+    CSV has one row per trainee and phase; HTML is a page with the coloured table
+    (supervise report writes the full cohort report).
 
     \b
     Example:
@@ -54,5 +56,7 @@ def progress(
         emit_json(result.to_dict())
     elif fmt == "csv":
         emit_csv(csv_rows(result), CSV_COLUMNS)
+    elif fmt == "html":
+        emit_html(f"{result.cohort_name} ({result.cohort_id})", result.to_html(lang), lang)
     else:
         click.echo(result.to_text(lang))

@@ -12,7 +12,7 @@ import functools
 import math
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -34,6 +34,9 @@ from supervise.model import (
     Program,
     Session,
 )
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = ["EligibilityReport", "PersonEligibility", "Population", "eligibility", "measure_value"]
 
@@ -273,6 +276,23 @@ class EligibilityReport:
             "eligible": list(self.eligible),
             "people": [p.to_dict() for p in self.people],
         }
+
+    def to_pandas(self, table: str = "rules", lang: str = "zh") -> DataFrame:
+        """A pandas DataFrame: ``rules`` (one row per person and rule, the default) or
+        ``people`` (one row per person with everything missing), messages in ``lang``.
+        Needs ``supervise[pandas]``."""
+        from supervise.present.frames import eligibility_frame
+
+        return eligibility_frame(self, table, lang)
+
+    def to_html(self, lang: str = "zh", only: bool | None = None) -> str:
+        """An HTML table: a green tick, or a red cross and everything missing."""
+        from supervise.present.eligibility import to_html
+
+        return to_html(self, lang, only=only)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
     def to_text(self, lang: str = "zh", only: bool | None = None) -> str:
         """A terminal table: one row per person with a tick or the first missing thing

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from supervise.core.progress import CohortProgress, TraineeStatus
 from supervise.model import Outcome, OutcomeKind
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = ["OutcomeTally", "outcome_tally"]
 
@@ -39,6 +42,22 @@ class OutcomeTally:
             "trained": self.trained,
             "outcomes": dict(self.outcomes),
         }
+
+    def to_pandas(self, lang: str = "zh") -> DataFrame:
+        """Rows ``item``, ``label``, ``people``: enrolled, trained, then each outcome kind.
+        Needs ``supervise[pandas]``."""
+        from supervise.present.frames import outcomes_frame
+
+        return outcomes_frame(self, lang)
+
+    def to_html(self, lang: str = "zh") -> str:
+        """The outcome table as HTML."""
+        from supervise.present.structure import outcomes_html
+
+        return outcomes_html(self, lang)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
     def to_text(self, lang: str = "zh") -> str:
         from supervise.present.structure import outcomes_text

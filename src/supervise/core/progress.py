@@ -23,13 +23,16 @@ import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
 from supervise.core.snapshot import CohortSnapshot, PhaseTally, Tallies, tally
 from supervise.dates import parse_date
 from supervise.model import REQUIREMENT_NAMES, Cohort, EnrollmentStatus, OutcomeKind, PhaseSpec
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -226,6 +229,23 @@ class CohortProgress:
             if t.person_id == person_id:
                 return t
         raise KeyError(f"{person_id!r} is not enrolled in cohort {self.cohort_id!r}")
+
+    def to_pandas(self, table: str = "trainee_phases") -> DataFrame:
+        """A pandas DataFrame: ``trainee_phases`` (one row per trainee and phase, the
+        default), ``trainees`` (one row per trainee, a fraction column per phase),
+        ``phases`` (status counts per phase) or ``mentors``. Needs ``supervise[pandas]``."""
+        from supervise.present.frames import progress_frame
+
+        return progress_frame(self, table)
+
+    def to_html(self, lang: str = "zh") -> str:
+        """A compact HTML table, statuses coloured, in ``lang`` (``zh`` or ``en``)."""
+        from supervise.present.progress import to_html
+
+        return to_html(self, lang)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
     def to_text(self, lang: str = "zh") -> str:
         """A terminal table: summary, one row per trainee, mentor load, outcomes."""

@@ -10,12 +10,13 @@ whether the current pace reaches them.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tomllib
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -25,12 +26,16 @@ from supervise.dates import parse_date
 from supervise.errors import SuperviseError
 from supervise.model import CredentialLevel, OutcomeKind
 
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
 __all__ = [
     "METRICS",
     "Target",
     "TargetError",
     "TargetStatus",
     "count",
+    "history_dates",
     "load_targets",
     "target_status",
 ]
@@ -134,6 +139,22 @@ class TargetStatus:
             "on_track": self.on_track,
         }
 
+    def to_pandas(self) -> DataFrame:
+        """One row with the columns of :meth:`to_dict`, dates as Timestamps.
+        Needs ``supervise[pandas]``."""
+        from supervise.present.frames import target_frame
+
+        return target_frame(self)
+
+    def to_html(self, lang: str = "zh") -> str:
+        """The status as an HTML table row, the verdict coloured."""
+        from supervise.present.structure import targets_html
+
+        return targets_html([self], lang)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
     def to_text(self, lang: str = "zh") -> str:
         from supervise.present.structure import targets_text
 
@@ -146,6 +167,28 @@ class TargetStatus:
 def year_before(as_of: date) -> date:
     """The day 12 months before ``as_of``, the start of the pace window."""
     return as_of - relativedelta(months=12)
+
+
+def history_dates(start: date, end: date, step_months: int = 1) -> list[date]:
+    """``start``, then every ``step_months`` months after it, then ``end``: the dates a
+    burn-up chart counts on. Months are added to ``start`` (not chained), so month ends
+    clamp without drifting.
+
+    >>> [d.isoformat() for d in history_dates(date(2024, 1, 31), date(2024, 4, 15))]
+    ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-15']
+    """
+    if isinstance(step_months, bool) or not isinstance(step_months, int) or step_months < 1:
+        raise ValueError(f"step_months must be a whole number of at least 1, not {step_months!r}")
+    if end < start:
+        raise ValueError(f"history end {end} is before its start {start}")
+    days = []
+    for n in itertools.count():
+        day = start + relativedelta(months=n * step_months)
+        if day >= end:
+            break
+        days.append(day)
+    days.append(end)
+    return days
 
 
 def target_status(target: Target, current: int, year_ago: int, as_of: date) -> TargetStatus:

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from supervise.core.rules import PersonView
 from supervise.model import CredentialLevel
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = ["GROUPINGS", "LEVELS", "TierCounts", "tiers"]
 
@@ -46,6 +49,22 @@ class TierCounts:
             "by": self.by,
             "groups": {g: dict(counts) for g, counts in self.groups.items()},
         }
+
+    def to_pandas(self) -> DataFrame:
+        """One row per group: ``group``, none, assistant, intermediate, senior, total.
+        Needs ``supervise[pandas]``."""
+        from supervise.present.frames import tiers_frame
+
+        return tiers_frame(self)
+
+    def to_html(self, lang: str = "zh") -> str:
+        """The tier table as HTML."""
+        from supervise.present.structure import tiers_html
+
+        return tiers_html(self, lang)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
     def to_text(self, lang: str = "zh") -> str:
         """A terminal table, one row per group."""

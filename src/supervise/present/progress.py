@@ -1,15 +1,46 @@
-"""Views of a :class:`~supervise.core.progress.CohortProgress`: a terminal table and CSV rows."""
+"""Views of a :class:`~supervise.core.progress.CohortProgress`: a terminal table, CSV rows and
+HTML (the notebook view and the report's sections)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from supervise._text import render, truncate, wrap
-from supervise.core.progress import CohortProgress, PhaseProgress, PhaseStatus, TraineeProgress
+from supervise.core.progress import (
+    CohortProgress,
+    PhaseProgress,
+    PhaseStatus,
+    TraineeProgress,
+    TraineeStatus,
+)
 from supervise.model import OutcomeKind, phase_label
 from supervise.present import check_lang, percent
+from supervise.present.html import (
+    BAD,
+    GOOD,
+    STATUS_COLOURS,
+    Cell,
+    Markup,
+    badge,
+    block,
+    colours,
+    line,
+    table,
+)
 
-__all__ = ["MARKS", "csv_rows", "to_text"]
+__all__ = [
+    "MARKS",
+    "behind_html",
+    "csv_rows",
+    "lagging",
+    "legend_html",
+    "mentors_html",
+    "status_label",
+    "summary_html",
+    "table_html",
+    "to_html",
+    "to_text",
+]
 
 #: One-character mark per phase status, for compact tables.
 MARKS = {
@@ -36,6 +67,16 @@ _WORDS = {
         "none": "无",
         "people": "人",
         "over": "超额",
+        "trainees": "带教学员",
+        "capacity": "上限",
+        "phases_behind": "落后环节",
+        "expected": "应达",
+        "mentor": "导师",
+        "nobody_behind": "无人落后",
+        "hours": "学时",
+        "sessions": "督导",
+        "days": "天数",
+        "deliverables": "成果",
     },
     "en": {
         "as_of": "as of",
@@ -53,6 +94,16 @@ _WORDS = {
         "none": "none",
         "people": "",
         "over": "over capacity",
+        "trainees": "trainees",
+        "capacity": "capacity",
+        "phases_behind": "phases behind",
+        "expected": "expected",
+        "mentor": "mentor",
+        "nobody_behind": "nobody is behind",
+        "hours": "hours",
+        "sessions": "sessions",
+        "days": "days",
+        "deliverables": "deliverables",
     },
 }
 
@@ -63,8 +114,29 @@ def _status(t: TraineeProgress, lang: str) -> str:
     return t.status.zh if lang == "zh" else t.status.value
 
 
+def status_label(status: PhaseStatus, lang: str = "zh") -> str:
+    """``overdue`` as 已逾期 (zh) or ``overdue`` (en, underscores as spaces)."""
+    return status.zh if lang == "zh" else status.value.replace("_", " ")
+
+
 def _cell(p: PhaseProgress) -> str:
     return f"{MARKS[p.status]}{percent(p.fraction)}"
+
+
+def _title(result: CohortProgress, lang: str) -> str:
+    return (
+        f"{result.cohort_name} ({result.cohort_id}) · {result.program_id} · "
+        f"{_WORDS[lang]['as_of']} {result.as_of}"
+    )
+
+
+def _summary(result: CohortProgress, lang: str) -> str:
+    w = _WORDS[lang]
+    return (
+        f"{w['enrolled']} {result.enrolled} · {w['withdrawn']} {result.withdrawn} · "
+        f"{w['completed']} {result.completed} · {w['rate']} {percent(result.completion_rate)} · "
+        f"{w['behind']} {len(result.behind)}"
+    )
 
 
 def to_text(result: CohortProgress, lang: str = "zh") -> str:
@@ -73,14 +145,7 @@ def to_text(result: CohortProgress, lang: str = "zh") -> str:
     w = _WORDS[check_lang(lang)]
     labels = [name if lang == "zh" else phase_label(key, "en") for key, name in result.phases]
     heads = [truncate(name if lang == "zh" else key, 9) for key, name in result.phases]
-    lines = [
-        f"{result.cohort_name} ({result.cohort_id}) · {result.program_id} · "
-        f"{w['as_of']} {result.as_of}",
-        f"{w['enrolled']} {result.enrolled} · {w['withdrawn']} {result.withdrawn} · "
-        f"{w['completed']} {result.completed} · {w['rate']} {percent(result.completion_rate)} · "
-        f"{w['behind']} {len(result.behind)}",
-        "",
-    ]
+    lines = [_title(result, lang), _summary(result, lang), ""]
     header = [w["person"], w["name"], *heads, w["progress"], w["status"]]
     rows = [header] + [
         [t.person_id, t.name, *(_cell(p) for p in t.phases), percent(t.progress), _status(t, lang)]
@@ -89,9 +154,7 @@ def to_text(result: CohortProgress, lang: str = "zh") -> str:
     n = len(result.phases)
     lines.append(render(rows, align="ll" + "r" * (n + 1) + "l", gap=1, limits=[0, 6]))
     lines.append("")
-    legend = "  ".join(
-        f"{MARKS[s]} {s.zh if lang == 'zh' else s.value.replace('_', ' ')}" for s in MARKS
-    )
+    legend = "  ".join(f"{MARKS[s]} {status_label(s, lang)}" for s in MARKS)
     lines.append(legend)
     if lang == "en":
         keys = (f"{key} = {label}" for (key, _), label in zip(result.phases, labels, strict=True))
@@ -117,6 +180,136 @@ def _outcomes(result: CohortProgress, lang: str) -> str:
         return _WORDS[lang]["none"]
     return ", ".join(
         f"{OutcomeKind.parse(kind).label(lang)} {count}" for kind, count in result.outcomes.items()
+    )
+
+
+def _phase_title(p: PhaseProgress, lang: str) -> str:
+    """Tooltip of a phase cell: status, then achieved / required per requirement."""
+    w = _WORDS[lang]
+    parts = [status_label(p.status, lang)]
+    parts += [f"{w[n]} {p.achieved.get(n, 0):g}/{need:g}" for n, need in p.required.items()]
+    if p.expected is not None:
+        parts.append(f"{w['expected']} {percent(p.expected)}")
+    return " · ".join(parts)
+
+
+def _phase_cell(p: PhaseProgress, lang: str) -> Cell:
+    return Cell(
+        f"{MARKS[p.status]} {percent(p.fraction)}",
+        style=colours(*STATUS_COLOURS[p.status.value]),
+        title=_phase_title(p, lang),
+    )
+
+
+def _status_cell(t: TraineeProgress, lang: str) -> Markup:
+    if t.behind:
+        return badge(_status(t, lang), *BAD)
+    if t.status is TraineeStatus.COMPLETED:
+        return badge(_status(t, lang), *GOOD)
+    return (
+        Markup(_status(t, lang))
+        if t.status is TraineeStatus.ACTIVE
+        else badge(_status(t, lang), *STATUS_COLOURS["not_started"])
+    )
+
+
+def _labels(result: CohortProgress, lang: str) -> list[str]:
+    return [name if lang == "zh" else phase_label(key, "en") for key, name in result.phases]
+
+
+def legend_html(lang: str = "zh") -> Markup:
+    """The colour and mark of each phase status."""
+    return line(
+        *(
+            badge(f"{MARKS[s]} {status_label(s, lang)}", *STATUS_COLOURS[s.value])
+            for s in PhaseStatus
+        ),
+        muted=True,
+    )
+
+
+def summary_html(result: CohortProgress, lang: str = "zh", title: bool = True) -> Markup:
+    """The cohort, the date (unless ``title`` is false) and the headline counts."""
+    check_lang(lang)
+    head = line(_title(result, lang), strong=True) if title else ""
+    return Markup(head + line(_summary(result, lang)))
+
+
+def table_html(result: CohortProgress, lang: str = "zh") -> Markup:
+    """One row per trainee: a coloured cell per phase (tooltip: achieved / required),
+    overall progress and status."""
+    w = _WORDS[check_lang(lang)]
+    head = [w["person"], w["name"], *_labels(result, lang), w["progress"], w["status"]]
+    rows = [
+        [
+            t.person_id,
+            t.name,
+            *(_phase_cell(p, lang) for p in t.phases),
+            percent(t.progress),
+            _status_cell(t, lang),
+        ]
+        for t in result.trainees
+    ]
+    return table(head, rows, align="ll" + "c" * len(result.phases) + "rl")
+
+
+def lagging(result: CohortProgress, trainee: TraineeProgress) -> list[PhaseProgress]:
+    """The phases in which ``trainee`` is below the expected share by more than the
+    tolerance: why they are behind."""
+    return [
+        p
+        for p in trainee.phases
+        if p.expected is not None and p.fraction < p.expected - result.tolerance
+    ]
+
+
+def behind_html(result: CohortProgress, lang: str = "zh") -> Markup:
+    """Who is behind, and in which phases (done versus expected)."""
+    w = _WORDS[check_lang(lang)]
+    behind = [t for t in result.trainees if t.behind]
+    if not behind:
+        return line(w["nobody_behind"], muted=True)
+    names = dict(zip((k for k, _ in result.phases), _labels(result, lang), strict=True))
+    rows = [
+        [
+            t.person_id,
+            t.name,
+            "; ".join(
+                f"{names[p.key]} {percent(p.fraction)} ({w['expected']} {percent(p.expected)})"
+                for p in lagging(result, t)
+            ),
+        ]
+        for t in behind
+    ]
+    return table([w["person"], w["name"], w["phases_behind"]], rows, wrap=[2])
+
+
+def mentors_html(result: CohortProgress, lang: str = "zh") -> Markup:
+    """One row per mentor: trainees paired on the date against capacity (red when over)."""
+    w = _WORDS[check_lang(lang)]
+    if not result.mentors:
+        return line(w["none"], muted=True)
+    rows = [
+        [
+            m.person_id,
+            m.name,
+            Cell(m.trainees, colours(*BAD), w["over"]) if m.over_capacity else str(m.trainees),
+            "-" if m.capacity is None else str(m.capacity),
+        ]
+        for m in result.mentors
+    ]
+    return table([w["mentor"], w["name"], w["trainees"], w["capacity"]], rows, align="llrr")
+
+
+def to_html(result: CohortProgress, lang: str = "zh") -> Markup:
+    """The notebook view: summary, the coloured table, a legend, mentor load and outcomes."""
+    w = _WORDS[check_lang(lang)]
+    return block(
+        summary_html(result, lang),
+        table_html(result, lang),
+        legend_html(lang),
+        line(f"{w['mentors']}: {_mentors(result, lang)}", muted=True),
+        line(f"{w['outcomes']}: {_outcomes(result, lang)}", muted=True),
     )
 
 

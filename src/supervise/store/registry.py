@@ -28,7 +28,14 @@ from supervise.core.policy import Policy, load_policy
 from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress
 from supervise.core.rules import Measure
 from supervise.core.snapshot import CohortSnapshot
-from supervise.core.targets import Target, TargetStatus, count, target_status, year_before
+from supervise.core.targets import (
+    Target,
+    TargetStatus,
+    count,
+    history_dates,
+    target_status,
+    year_before,
+)
 from supervise.core.tiers import TierCounts, tiers
 from supervise.dates import parse_date
 from supervise.errors import (
@@ -409,6 +416,19 @@ class Registry:
         now = count(target, self.population(day).views)
         before = count(target, self.population(year_before(day)).views)
         return target_status(target, now, before, day)
+
+    def target_history(
+        self,
+        target: Target,
+        start: date | str,
+        end: date | str | None = None,
+        step_months: int = 1,
+    ) -> list[tuple[date, int]]:
+        """The count towards ``target`` on ``start``, every ``step_months`` months after it
+        and on ``end`` (default today): the line of a burn-up chart."""
+        last = date.today() if end is None else parse_date(end)
+        days = history_dates(parse_date(start), last, step_months)
+        return [(day, count(target, self.population(day).views)) for day in days]
 
     def _outcomes_in(self, cohort_id: str) -> list[Outcome]:
         return self._select(Outcome, _OUTCOMES_IN_COHORT, {"cohort": cohort_id})

@@ -1,0 +1,184 @@
+"""pandas DataFrames of results, for analysts in notebooks (pandas is optional).
+
+Every frame is flat (a plain RangeIndex, no MultiIndex), so it merges, filters, pivots and
+saves to CSV or Excel without surprises. Dates are pandas Timestamps; statuses and phases are
+ordered categoricals, so sorting and pivoting keep the program's phase order; figures a phase
+does not require are NaN. docs/notebooks-and-reports.md lists every column.
+
+>>> from supervise.demo import ningxia
+>>> import supervise
+>>> registry = supervise.open(); _ = ningxia.build(registry)
+>>> df = registry.cohort_progress("nx-2024-b2", "2024-10-15").to_pandas()
+>>> df.shape, list(df.columns[:4])
+((155, 20), ['cohort_id', 'as_of', 'person_id', 'name'])
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from supervise.errors import MissingExtra
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+    from supervise.core.eligibility import EligibilityReport
+    from supervise.core.outcomes import OutcomeTally
+    from supervise.core.progress import CohortProgress
+    from supervise.core.targets import TargetStatus
+    from supervise.core.tiers import TierCounts
+
+__all__ = [
+    "PROGRESS_TABLES",
+    "eligibility_frame",
+    "outcomes_frame",
+    "progress_frame",
+    "require_pandas",
+    "target_frame",
+    "tiers_frame",
+]
+
+#: The frames a CohortProgress offers, by the name ``to_pandas(table=...)`` takes.
+PROGRESS_TABLES = ("trainee_phases", "trainees", "phases", "mentors")
+#: The frames an EligibilityReport offers.
+ELIGIBILITY_TABLES = ("rules", "people")
+
+
+def require_pandas(feature: str) -> ModuleType:
+    """The pandas module, or :class:`~supervise.errors.MissingExtra` naming ``feature`` and
+    the extra to install."""
+    try:
+        import pandas
+    except ImportError:
+        raise MissingExtra(feature, "pandas", "pandas") from None
+    module: ModuleType = pandas
+    return module
+
+
+def _choose(table: str, choices: tuple[str, ...], owner: str) -> str:
+    if table not in choices:
+        raise ValueError(f"{owner}.to_pandas: unknown table {table!r}; expected one of {choices}")
+    return table
+
+
+def progress_frame(result: CohortProgress, table: str = "trainee_phases") -> DataFrame:
+    """A frame of ``result``:
+
+    - ``trainee_phases``: one row per trainee and phase, the columns of the CSV export
+      (``supervise.present.progress.CSV_COLUMNS``);
+    - ``trainees``: one row per trainee with a fraction column per phase key;
+    - ``phases``: one row per phase, the number of (non-withdrawn) trainees in each status;
+    - ``mentors``: one row per mentor with trainees, capacity and over_capacity.
+    """
+    from supervise.core.progress import PhaseStatus, TraineeStatus
+    from supervise.present.progress import CSV_COLUMNS, csv_rows
+
+    pd = require_pandas("CohortProgress.to_pandas()")
+    _choose(table, PROGRESS_TABLES, "CohortProgress")
+    keys = [key for key, _ in result.phases]
+    phase_type = pd.CategoricalDtype(keys, ordered=True)
+    status_type = pd.CategoricalDtype([s.value for s in PhaseStatus], ordered=True)
+    trainee_type = pd.CategoricalDtype([s.value for s in TraineeStatus])
+    if table == "trainee_phases":
+        df = pd.DataFrame(csv_rows(result), columns=list(CSV_COLUMNS))
+        df["as_of"] = pd.to_datetime(df["as_of"])
+        for name in CSV_COLUMNS[CSV_COLUMNS.index("hours") :]:
+            df[name] = df[name].astype("float64")
+        return df.astype({"phase": phase_type, "phase_status": status_type, "status": trainee_type})
+    if table == "trainees":
+        rows = [
+            {
+                "person_id": t.person_id,
+                "name": t.name,
+                "team": t.team,
+                "status": t.status.value,
+                "progress": t.progress,
+                "behind": t.behind,
+                "complete": t.complete,
+                **{p.key: p.fraction for p in t.phases},
+            }
+            for t in result.trainees
+        ]
+        columns = ["person_id", "name", "team", "status", "progress", "behind", "complete", *keys]
+        return pd.DataFrame(rows, columns=columns).astype({"status": trainee_type})
+    if table == "phases":
+        counts = result.phase_counts()
+        rows = [{"phase": key, "name": name, **counts[key]} for key, name in result.phases]
+        columns = ["phase", "name", *(s.value for s in PhaseStatus)]
+        return pd.DataFrame(rows, columns=columns).astype({"phase": phase_type})
+    rows = [{**m.to_dict(), "over_capacity": m.over_capacity} for m in result.mentors]
+    columns = ["person_id", "name", "trainees", "capacity", "over_capacity"]
+    return pd.DataFrame(rows, columns=columns).astype({"capacity": "Int64"})
+
+
+def eligibility_frame(
+    report: EligibilityReport, table: str = "rules", lang: str = "zh"
+) -> DataFrame:
+    """A frame of ``report``:
+
+    - ``rules``: one row per person and top-level rule, the columns of the CSV export
+      (messages in ``lang``);
+    - ``people``: one row per person: eligible, how many rules are unmet, and everything
+      missing (the unmet leaf messages joined by ``; ``).
+    """
+    from supervise.present import check_lang
+    from supervise.present.eligibility import CSV_COLUMNS, csv_rows
+
+    pd = require_pandas("EligibilityReport.to_pandas()")
+    _choose(table, ELIGIBILITY_TABLES, "EligibilityReport")
+    check_lang(lang)
+    if table == "rules":
+        return pd.DataFrame(csv_rows(report, lang), columns=list(CSV_COLUMNS))
+    rows = [
+        {
+            "person_id": p.person_id,
+            "name": p.name,
+            "eligible": p.eligible,
+            "unmet": p.unmet,
+            "missing": "; ".join(r.message(lang) for r in p.missing()),
+        }
+        for p in report.people
+    ]
+    return pd.DataFrame(rows, columns=["person_id", "name", "eligible", "unmet", "missing"])
+
+
+def tiers_frame(result: TierCounts) -> DataFrame:
+    """One row per group: ``group``, then the count in each tier (none, assistant,
+    intermediate, senior) and ``total``."""
+    from supervise.core.tiers import LEVELS
+
+    pd = require_pandas("TierCounts.to_pandas()")
+    columns = ["group", *LEVELS, "total"]
+    rows = [{"group": group, **counts} for group, counts in result.groups.items()]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def target_frame(status: TargetStatus) -> DataFrame:
+    """One row: the columns of ``status.to_dict()``, dates as Timestamps (``projected`` NaT
+    when the pace is zero). ``pandas.concat`` joins the frames of several targets."""
+    pd = require_pandas("TargetStatus.to_pandas()")
+    df = pd.DataFrame([status.to_dict()])
+    for name in ("as_of", "deadline", "projected"):
+        df[name] = pd.to_datetime(df[name])
+    return df.astype({"pace_needed": "float64"})
+
+
+def outcomes_frame(result: OutcomeTally, lang: str = "zh") -> DataFrame:
+    """The seed article's table as rows ``item``, ``label`` (in ``lang``), ``people``:
+    ``enrolled``, ``trained``, then one row per outcome kind."""
+    from supervise.model import OutcomeKind
+    from supervise.present import check_lang
+
+    pd = require_pandas("OutcomeTally.to_pandas()")
+    check_lang(lang)
+    words = {"zh": ("在册学员", "完成培养"), "en": ("enrolled", "trained")}[lang]
+    rows = [
+        {"item": "enrolled", "label": words[0], "people": result.enrolled},
+        {"item": "trained", "label": words[1], "people": result.trained},
+    ]
+    rows += [
+        {"item": kind, "label": OutcomeKind.parse(kind).label(lang), "people": n}
+        for kind, n in result.outcomes.items()
+    ]
+    return pd.DataFrame(rows, columns=["item", "label", "people"])
