@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
@@ -64,7 +65,7 @@ from supervise.pii import mask_national_id, trusted_load
 from supervise.store.integrity import check_references
 from supervise.store.population import population
 from supervise.store.progress import cohorts_progress
-from supervise.store.schema import SCHEMA_VERSION, migrate
+from supervise.store.schema import SCHEMA_VERSION, check_version, migrate
 from supervise.store.sql import q, references, upsert_sql
 from supervise.tables import ATTENDEES, TABLES, table_of
 
@@ -100,6 +101,7 @@ class Registry:
             conn.execute("PRAGMA foreign_keys = ON")
             self.conn = conn
             self.db = sqlite_utils.Database(conn, execute_plugins=False)
+            check_version(conn, where)  # before WAL: refuse a newer file without touching it
             if self.path is not None:
                 self.db.enable_wal()
                 conn.execute("PRAGMA synchronous = NORMAL")
@@ -117,18 +119,27 @@ class Registry:
 
     def backup(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write a consistent copy of the registry to ``path`` with SQLite's online backup
-        API, while other connections may keep reading and writing. Refuses to replace an
-        existing file unless ``overwrite`` is true."""
+        API, while other connections may keep reading and writing. The copy is written to
+        a temporary file next to ``path`` and moved into place, so ``path`` never holds half
+        a copy. Refuses to replace an existing file unless ``overwrite`` is true."""
         target = os.fspath(path)
         if os.path.exists(target) and not overwrite:
             raise SuperviseError(f"{target!r} exists; pass overwrite=True to replace it")
-        copy = sqlite3.connect(target)
+        folder = os.path.dirname(os.path.abspath(target))
+        handle, partial = tempfile.mkstemp(prefix=".backup-", suffix=".db", dir=folder)
+        os.close(handle)
         try:
-            self.conn.backup(copy)
-        except sqlite3.Error as exc:
+            copy = sqlite3.connect(partial)
+            try:
+                self.conn.backup(copy)
+            finally:
+                copy.close()
+            os.replace(partial, target)
+        except (sqlite3.Error, OSError) as exc:
             raise SuperviseError(f"cannot back up to {target!r}: {exc}") from None
         finally:
-            copy.close()
+            if os.path.exists(partial):
+                os.remove(partial)
 
     def __enter__(self) -> Registry:
         return self

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from supervise.errors import SchemaVersionError
 
-__all__ = ["SCHEMA_VERSION", "current_version", "migrate"]
+__all__ = ["SCHEMA_VERSION", "check_version", "current_version", "migrate"]
 
 # Version 1: every table of the exchange format. Dates are ISO text; tables are STRICT so a
 # value of the wrong type is refused by SQLite itself, not stored.
@@ -140,17 +140,24 @@ def current_version(conn: sqlite3.Connection) -> int:
     return int(version)
 
 
-def migrate(conn: sqlite3.Connection, where: str) -> int:
-    """Bring the schema up to :data:`SCHEMA_VERSION` inside the caller's transaction.
-
-    Returns the version found before migrating. ``where`` names the database in messages.
-    """
+def check_version(conn: sqlite3.Connection, where: str) -> int:
+    """The database's schema version; :class:`SchemaVersionError` when it is newer than
+    this `supervise` reads. Reads only."""
     found = current_version(conn)
     if found > SCHEMA_VERSION:
         raise SchemaVersionError(
             f"{where} has schema version {found}, but this supervise reads versions up to "
             f"{SCHEMA_VERSION}: upgrade supervise to open it"
         )
+    return found
+
+
+def migrate(conn: sqlite3.Connection, where: str) -> int:
+    """Bring the schema up to :data:`SCHEMA_VERSION` inside the caller's transaction.
+
+    Returns the version found before migrating. ``where`` names the database in messages.
+    """
+    found = check_version(conn, where)
     if found == 0:
         other = conn.execute(
             "SELECT name FROM sqlite_master "
