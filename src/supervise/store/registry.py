@@ -50,6 +50,7 @@ from supervise.model import (
     record_label,
 )
 from supervise.pii import mask_national_id
+from supervise.store.attendees import replace_attendees, stored_attendees
 from supervise.store.integrity import check_references
 from supervise.store.schema import SCHEMA_VERSION, migrate
 from supervise.store.sql import q, references, upsert_sql
@@ -192,17 +193,7 @@ class Registry:
 
     def _replace_attendees(self, sessions: list[Session]) -> int:
         """Store each session's attendee set, touching only sessions whose set changed."""
-        stored = self._attendees([s.id for s in sessions])
-        changed = [s for s in sessions if stored.get(s.id, frozenset()) != s.attendees]
-        before = self.conn.total_changes
-        self.conn.executemany(
-            "DELETE FROM session_attendees WHERE session_id = ?", [(s.id,) for s in changed]
-        )
-        self.conn.executemany(
-            "INSERT INTO session_attendees (session_id, person_id) VALUES (?, ?)",
-            [(s.id, person) for s in changed for person in sorted(s.attendees)],
-        )
-        return self.conn.total_changes - before
+        return replace_attendees(self.conn, {s.id: s.attendees for s in sessions})
 
     def _check_national_ids(self, people: list[Person]) -> None:
         """A national ID already held by another person id is the same person: refuse."""
@@ -265,15 +256,7 @@ class Registry:
             return [from_dict(cls, row) for row in rows]
 
     def _attendees(self, session_ids: list[str]) -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = {}
-        for chunk in _chunks(session_ids, 500):
-            marks = ", ".join("?" for _ in chunk)
-            sql = (
-                f"SELECT session_id, person_id FROM session_attendees WHERE session_id IN ({marks})"
-            )
-            for session, person in self.conn.execute(sql, chunk):
-                found.setdefault(session, set()).add(person)
-        return {k: frozenset(v) for k, v in found.items()}
+        return stored_attendees(self.conn, session_ids)
 
     # -- progress ----------------------------------------------------------------------------
 
@@ -375,11 +358,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, str):
         return str(value)
     return value
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _group(records: Iterable[Any]) -> dict[str, list[Any]]:
