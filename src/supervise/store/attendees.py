@@ -25,9 +25,15 @@ def stored_attendees(
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def replace_attendees(conn: sqlite3.Connection, attendees: Mapping[str, frozenset[str]]) -> int:
-    """Store ``attendees`` (person ids by session id); returns the rows deleted and inserted."""
-    stored = stored_attendees(conn, list(attendees))
+def replace_attendees(
+    conn: sqlite3.Connection,
+    attendees: Mapping[str, frozenset[str]],
+    stored: Mapping[str, frozenset[str]] | None = None,
+) -> int:
+    """Store ``attendees`` (person ids by session id); returns the rows deleted and inserted.
+    Pass what :func:`stored_attendees` gave for these sessions as ``stored`` if you have it."""
+    if stored is None:
+        stored = stored_attendees(conn, list(attendees))
     changed = [s for s, people in attendees.items() if stored.get(s, frozenset()) != people]
     before = conn.total_changes
     conn.executemany("DELETE FROM session_attendees WHERE session_id = ?", [(s,) for s in changed])

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlite_utils
 
@@ -56,6 +56,9 @@ from supervise.store.schema import SCHEMA_VERSION, migrate
 from supervise.store.sql import q, references, upsert_sql
 from supervise.store.tallies import cohort_tallies
 from supervise.tables import ATTENDEES, TABLES, table_of
+
+if TYPE_CHECKING:
+    from supervise.exchange import ImportReport, Progress
 
 __all__ = ["Registry", "open"]
 
@@ -211,6 +214,42 @@ class Registry:
                     mask_national_id(person.national_id),
                     f"the same national ID is already registered to person {other[0]!r}",
                 )
+
+    # -- exchange ----------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Import an exchange file in the ``supervise/1`` format: a JSON document, a folder or
+        ZIP of CSV files, a single CSV or an XLSX workbook (English or Chinese headers).
+
+        All or nothing: any problem raises :class:`~supervise.errors.ImportFailed` listing
+        every problem, and nothing is written. Rows are upserted by key, so importing the same
+        file again changes nothing; a person with a new id but a known national ID number is
+        matched to the known person. With ``dry_run`` nothing is written either way. See
+        :mod:`supervise.exchange`."""
+        from supervise.exchange import import_files
+
+        return import_files(self, [path], dry_run=dry_run, progress=progress)
+
+    def export(
+        self,
+        path: str | os.PathLike[str],
+        format: str | None = None,
+        include_pii: bool = False,
+        headers: str = "en",
+    ) -> dict[str, int]:
+        """Write every record to ``path`` in the ``supervise/1`` format: ``json``, ``csv`` (a
+        folder of files) or ``xlsx``, by default from the suffix of ``path``. National ID and
+        phone numbers are masked unless ``include_pii``; ``headers="zh"`` writes Chinese column
+        labels in CSV and XLSX. Returns the rows written per table."""
+        from supervise.exchange.write import export
+
+        return export(self, path, format, include_pii=include_pii, headers=headers)
 
     # -- reading -----------------------------------------------------------------------------
 
