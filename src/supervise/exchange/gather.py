@@ -25,7 +25,7 @@ from supervise.errors import InvalidRecord
 from supervise.exchange.cells import CellError
 from supervise.exchange.headers import ATTENDEES_FIELD, HeaderMap
 from supervise.exchange.problems import Problem, Problems
-from supervise.exchange.read import Sheet
+from supervise.exchange.read import ROW_ERRORS, Sheet
 from supervise.exchange.rules import Rule, column_rule
 from supervise.pii import MASKS
 from supervise.tables import Table
@@ -174,6 +174,7 @@ class _Reader:
         self.key = _key_getter(into.table, columns)
         self.whole = _whole_record(into.table)
         self.attendees = attendees if resolved.attendees_at is not None else None
+        self.row = self.compile()
 
     def fail(self, number: int, field: str | None, value: Any, reason: str) -> None:
         sheet = self.at.sheet
@@ -182,19 +183,32 @@ class _Reader:
         )
 
     def read(self, tick: Tick | None) -> None:
-        """The hot loop: one ``map`` over the column rules per row; anything unusual (a bad
-        cell, a short row) takes the careful path, which finds every problem of the row."""
-        at, rows = self.at, self.into.rows
+        """Read every row; a damaged file stops the reading with a problem."""
+        count, number = 0, 1
+        try:
+            for count, (number, cells) in enumerate(self.at.sheet.rows, start=1):
+                self.row(number, cells)
+                if tick is not None and count % _TICK == 0:
+                    tick(_TICK)
+        except ROW_ERRORS as exc:
+            self.fail(number + 1, None, None, f"cannot read the row: {exc}")
+        if tick is not None:
+            tick(count % _TICK)
+
+    def compile(self) -> Callable[[int, Sequence[Any]], None]:
+        """The function that reads one row: one ``map`` over the column rules; anything
+        unusual (a bad cell, a short row) takes the careful path, which finds every problem
+        of the row. Everything it needs is bound to locals: it runs a million times."""
+        at, into = self.at, self.into
         parsers = [at.rules[c].parse for c in at.columns]
-        width = len(at.sheet.headers)
+        width, blank, sheet_number = len(at.sheet.headers), at.blank, at.number
         pick = _picker(at.positions, width)
         warned = [at.rules[c].warned for c in at.columns if at.rules[c].column.pii]
-        call, key, blank = operator.call, self.key, at.blank
-        count = 0
-        for number, cells in at.sheet.rows:
-            count += 1
-            if tick is not None and count % _TICK == 0:
-                tick(_TICK)
+        call, key, rows, partial = operator.call, self.key, into.rows, into.partial
+        remap, people, whole = self.remap, self.people, self.whole
+        attendees = self.attendees is not None
+
+        def row(number: int, cells: Sequence[Any]) -> None:
             values: tuple[Any, ...] | None = None
             if len(cells) == width and not (blank and _filled_at(cells, blank)):
                 try:
@@ -205,24 +219,25 @@ class _Reader:
             if values is None:
                 values, good = self.careful(number, cells)
                 if values is None:
-                    continue
+                    return
             for texts in warned:
-                self.note_warnings(number, texts)
-            if self.remap:
-                values = _remapped(values, self.remap, self.people)
-            if good and self.whole is not None:
+                if texts:
+                    self.note_warnings(number, texts)
+            if remap:
+                values = _remapped(values, remap, people)
+            if good and whole is not None:
                 good = self.whole_record(number, values)
-            if self.attendees is not None:
+            if attendees:
                 self.add_attendees(number, cells, values)
             if not good or key is None:
-                self.into.partial.append((at.number, number, values))
-                continue
-            entry = (at.number, number, values)
+                partial.append((sheet_number, number, values))
+                return
+            entry = (sheet_number, number, values)
             previous = rows.setdefault(key(values), entry)
             if previous is not entry:
                 self.repeat(number, key(values), values, previous)
-        if tick is not None:
-            tick(count % _TICK)
+
+        return row
 
     def careful(self, number: int, cells: Sequence[Any]) -> tuple[tuple[Any, ...] | None, bool]:
         """The values of a row (``None`` for a bad cell) and whether all were good, after
@@ -252,10 +267,9 @@ class _Reader:
         return tuple(values), good
 
     def note_warnings(self, number: int, texts: list[str]) -> None:
-        if texts:
-            where = f"{self.at.sheet.source} {self.at.sheet.unit} {number}"
-            self.problems.warnings.extend(f"{where}: {text}" for text in texts)
-            texts.clear()
+        where = f"{self.at.sheet.source} {self.at.sheet.unit} {number}"
+        self.problems.warnings.extend(f"{where}: {text}" for text in texts)
+        texts.clear()
 
     def whole_record(self, number: int, values: tuple[Any, ...]) -> bool:
         """Check the rules that span fields by building the model object."""

@@ -33,7 +33,7 @@ import attrs
 from supervise.errors import MissingExtra
 from supervise.exchange.problems import Problem, Problems
 
-__all__ = ["FORMAT", "Sheet", "detect_encoding", "open_sheets"]
+__all__ = ["FORMAT", "ROW_ERRORS", "Sheet", "detect_encoding", "open_sheets"]
 
 #: The value of a JSON document's ``format`` key.
 FORMAT = "supervise/1"
@@ -41,6 +41,8 @@ FORMAT = "supervise/1"
 METADATA_KEYS = ("format", "exported_at", "source")
 
 Rows = Iterator[tuple[int, Sequence[Any]]]
+#: What iterating a sheet's rows may raise for a damaged file (a CSV field over the size limit).
+ROW_ERRORS = (csv.Error,)
 _CHUNK = 1 << 20
 
 
@@ -152,22 +154,15 @@ def _csv_file(
         return fail("cannot read the text: save the CSV as UTF-8 (or GB18030)")
     lines = sum(chunk.count(b"\n") for chunk in chunks)
     text = stack.enter_context(io.TextIOWrapper(opener(), encoding=encoding, newline=""))
-    rows = _numbered(csv.reader(text), name, problems)
-    header = next(((n, cells) for n, cells in rows if any(c.strip() for c in cells)), None)
+    rows: Rows = enumerate(csv.reader(text), start=1)
+    try:
+        header = next(((n, cells) for n, cells in rows if any(c.strip() for c in cells)), None)
+    except ROW_ERRORS as exc:
+        return fail(f"cannot read the CSV: {exc}")
     if header is None:
         return fail("the file is empty: the first row must name the columns")
     stem = PurePosixPath(name).stem
     return [Sheet(stem, name, "text", "row", tuple(header[1]), rows, lines)]
-
-
-def _numbered(reader: Iterator[list[str]], name: str, problems: Problems) -> Rows:
-    """(spreadsheet row number, cells) of a CSV reader; the first record is row 1."""
-    number = 0
-    try:
-        for number, cells in enumerate(reader, start=1):
-            yield number, cells
-    except csv.Error as exc:
-        problems.add(Problem(name, None, number + 1, None, None, f"cannot read the CSV: {exc}"))
 
 
 def _zip(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:

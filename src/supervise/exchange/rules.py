@@ -101,12 +101,13 @@ def _check(
     # the class stands in for it (only the reason is kept).
     blank = object.__new__(_owner(field))
     default = None if column.required else _stored(field.default)
+    required = column.required
     to_store = _storer(column)
 
     def check(cell: Any) -> Any:
         value = to_cell(cell)
         if value is None:
-            if column.required:
+            if required:
                 raise CellError("required value missing")
             return default
         try:
@@ -116,7 +117,7 @@ def _check(
                 validate(blank, field, value)
         except InvalidRecord as exc:
             raise CellError(exc.reason) from None
-        return to_store(value)
+        return value if to_store is None else to_store(value)
 
     if not column.pii:
         return check
@@ -160,12 +161,13 @@ def _stored(value: Any) -> Any:
     return _storer_of(value)(value)
 
 
-def _storer(column: Column) -> Callable[[Any], Any]:
+def _storer(column: Column) -> Callable[[Any], Any] | None:
+    """How a column's model value is stored; ``None`` when as it is."""
     if column.kind == "date":
         return _iso
     if column.vocab is not None:
         return _vocab_value
-    return _same
+    return None
 
 
 def _storer_of(value: Any) -> Callable[[Any], Any]:
