@@ -25,11 +25,12 @@ import attrs
 from supervise.model import Session
 from supervise.tables import TABLES, Table
 
-__all__ = ["ATTENDEES_FIELD", "HeaderMap", "label", "normalise", "table_named"]
+__all__ = ["ATTENDEES_FIELD", "ATTENDEES_LABEL", "HeaderMap", "label", "normalise", "table_named"]
 
 #: The sessions field that JSON carries as a list (CSV and XLSX use session_attendees rows).
 ATTENDEES_FIELD = "attendees"
-_ATTENDEES_ZH: str = attrs.fields(Session).attendees.metadata["zh"]
+#: Its Chinese label.
+ATTENDEES_LABEL: str = attrs.fields(Session).attendees.metadata["zh"]
 
 
 def normalise(text: str) -> str:
@@ -53,7 +54,7 @@ def label(table: str, column: str) -> str:
     if known is not None and column in known.names:
         return f"{column} ({known.column(column).zh})"
     if table == "sessions" and column == ATTENDEES_FIELD:
-        return f"{column} ({_ATTENDEES_ZH})"
+        return f"{column} ({ATTENDEES_LABEL})"
     return column
 
 
@@ -65,7 +66,7 @@ class HeaderMap:
         names = {normalise(c.name): c.name for c in table.columns}
         names.update({normalise(c.zh): c.name for c in table.columns})
         if table.name == "sessions":
-            names[normalise(ATTENDEES_FIELD)] = names[normalise(_ATTENDEES_ZH)] = ATTENDEES_FIELD
+            names[normalise(ATTENDEES_FIELD)] = names[normalise(ATTENDEES_LABEL)] = ATTENDEES_FIELD
         self._names = names
 
     def resolve(self, header: str) -> str | None:
