@@ -65,4 +65,4 @@ def main() -> None:
     cli(prog_name="supervise")
 
 
-from supervise.cli import demo, progress  # noqa: E402,F401  (registers the commands)
+from supervise.cli import demo, exchange, progress  # noqa: E402,F401  (registers the commands)

@@ -48,7 +48,8 @@ class Problem:
         parts = [where]
         if self.field is not None:
             parts.append(label(self.table or "", self.field))
-        got = "" if self.value is None else f" (got {self.value!r})"
+        shown = self.value is None or (isinstance(self.value, str) and self.value in self.reason)
+        got = "" if shown else f" (got {self.value!r})"
         return f"{': '.join(parts)}: {self.reason}{got}"
 
     def to_dict(self) -> dict[str, Any]:

@@ -41,6 +41,7 @@ __all__ = ["Rule", "column_rule"]
 
 # Distinct values remembered per column; enough for dates, phases, cohorts and most people.
 _MEMO_LIMIT = 200_000
+_MASKED = "is masked: exchange files need the whole number (export with include_pii)"
 # session_attendees has no model class: its columns follow the fields they refer to.
 _ATTENDEE_FIELDS = {
     "session_id": attrs.fields(Session).id,
@@ -123,6 +124,8 @@ def _check(
         return check
 
     def check_noting_warnings(cell: Any) -> Any:
+        if isinstance(cell, str) and "*" in cell:
+            raise CellError(_MASKED)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", NationalIdWarning)
             value = check(cell)
