@@ -42,7 +42,12 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CellError(ValueError):
-    """A cell's value does not fit its column; the message is the reason."""
+    """A cell's value does not fit its column; the message is the reason. ``shown`` is the
+    value as the model's own message shows it (personal data masked), when it gave one."""
+
+    def __init__(self, reason: str, shown: Any = None) -> None:
+        super().__init__(reason)
+        self.shown = shown
 
 
 Typer = Callable[[Any], Any]

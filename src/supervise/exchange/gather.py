@@ -263,7 +263,8 @@ class _Reader:
             except CellError as exc:
                 values.append(None)
                 good = False
-                self.fail(number, name, _shown(name, cell), str(exc))
+                masked = name in MASKS and exc.shown is not None
+                self.fail(number, name, exc.shown if masked else _shown(name, cell), str(exc))
         return tuple(values), good
 
     def note_warnings(self, number: int, texts: list[str]) -> None:

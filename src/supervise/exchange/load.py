@@ -122,7 +122,7 @@ class _Import:
         for number, sheet in enumerate(sheets):
             name = table_named(sheet.name)
             if name is None:
-                listed = ", ".join(TABLES)
+                listed = ", ".join(f"{t.name} ({t.zh})" for t in TABLES.values())
                 reason = f"unknown table {sheet.name!r}; expected one of {listed}"
                 self.problems.add(Problem(sheet.source, None, None, None, None, reason))
             else:

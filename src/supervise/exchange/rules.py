@@ -117,7 +117,7 @@ def _check(
             if validate is not None:
                 validate(blank, field, value)
         except InvalidRecord as exc:
-            raise CellError(exc.reason) from None
+            raise CellError(exc.reason, exc.value) from None
         return value if to_store is None else to_store(value)
 
     if not column.pii:
