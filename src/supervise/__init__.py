@@ -20,6 +20,7 @@ from supervise.core.progress import (
 from supervise.core.snapshot import CohortSnapshot, PhaseTally
 from supervise.dates import DateParseError, parse_date, years_between
 from supervise.errors import (
+    ImportFailed,
     IntegrityError,
     InvalidRecord,
     MissingExtra,
@@ -28,6 +29,7 @@ from supervise.errors import (
     SchemaVersionError,
     SuperviseError,
 )
+from supervise.exchange import ImportReport
 from supervise.model import (
     DEFAULT_PHASES,
     Activity,
@@ -71,6 +73,8 @@ __all__ = [
     "EnrollmentStatus",
     "Exemption",
     "Gender",
+    "ImportFailed",
+    "ImportReport",
     "IntegrityError",
     "InvalidRecord",
     "MentorKind",

@@ -48,9 +48,15 @@ class Problem:
         parts = [where]
         if self.field is not None:
             parts.append(label(self.table or "", self.field))
-        shown = self.value is None or (isinstance(self.value, str) and self.value in self.reason)
-        got = "" if shown else f" (got {self.value!r})"
+        got = "" if self._in_reason() else f" (got {self.value!r})"
         return f"{': '.join(parts)}: {self.reason}{got}"
+
+    def _in_reason(self) -> bool:
+        """Whether the reason shows the value already (quoted, or masked)."""
+        value = self.value
+        if value is None or value == "" or repr(value) in self.reason:
+            return True
+        return isinstance(value, str) and "*" in value and value in self.reason
 
     def to_dict(self) -> dict[str, Any]:
         """The problem as JSON values."""

@@ -31,6 +31,7 @@ from typing import IO, Any
 import attrs
 
 from supervise.errors import MissingExtra
+from supervise.exchange.headers import table_named
 from supervise.exchange.problems import Problem, Problems
 
 __all__ = ["FORMAT", "ROW_ERRORS", "Sheet", "detect_encoding", "open_sheets"]
@@ -84,9 +85,9 @@ def _open(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
         files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
         if not files:
             return fail("no CSV files in this folder")
-        return [s for f in files for s in _csv_file(f.name, _opener(f), stack, problems)]
+        return [s for f in files for s in _csv_file(f.name, f.name, _opener(f), stack, problems)]
     if suffix == ".csv":
-        return _csv_file(path.name, _opener(path), stack, problems)
+        return _csv_file(path.name, path.name, _opener(path), stack, problems)
     if suffix == ".zip":
         return _zip(path, stack, problems)
     if suffix in (".xlsx", ".xlsm"):
@@ -142,10 +143,16 @@ class _Chunks:
 
 
 def _csv_file(
-    name: str, opener: Callable[[], IO[bytes]], stack: ExitStack, problems: Problems
+    name: str,
+    source: str,
+    opener: Callable[[], IO[bytes]],
+    stack: ExitStack,
+    problems: Problems,
 ) -> list[Sheet]:
+    """The sheet of CSV file ``name`` (its stem names the table), ``source`` in messages."""
+
     def fail(reason: str) -> list[Sheet]:
-        problems.add(Problem(name, None, None, None, None, reason))
+        problems.add(Problem(source, None, None, None, None, reason))
         return []
 
     chunks = _Chunks(opener)
@@ -162,7 +169,7 @@ def _csv_file(
     if header is None:
         return fail("the file is empty: the first row must name the columns")
     stem = PurePosixPath(name).stem
-    return [Sheet(stem, name, "text", "row", tuple(header[1]), rows, lines)]
+    return [Sheet(stem, source, "text", "row", tuple(header[1]), rows, lines)]
 
 
 def _zip(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
@@ -179,7 +186,8 @@ def _zip(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
     for member in members:
         data = archive.read(member)
         name = _member_name(member)
-        sheets.extend(_csv_file(f"{path.name}: {name}", partial(io.BytesIO, data), stack, problems))
+        opener = partial(io.BytesIO, data)
+        sheets.extend(_csv_file(name, f"{path.name}: {name}", opener, stack, problems))
     return sheets
 
 
@@ -248,8 +256,8 @@ def _filled(cell: Any) -> bool:
 
 
 def _json(path: Path, problems: Problems) -> list[Sheet]:
-    def fail(reason: str, source: str = path.name) -> None:
-        problems.add(Problem(source, None, None, None, None, reason))
+    def fail(reason: str) -> None:
+        problems.add(Problem(path.name, None, None, None, None, reason))
 
     try:
         document = json.loads(path.read_bytes().decode("utf-8-sig"))
@@ -271,7 +279,8 @@ def _json(path: Path, problems: Problems) -> list[Sheet]:
             continue
         source = f"{path.name}: {key}"
         if not isinstance(items, list):
-            fail(f"must be a list of objects, not {type(items).__name__}", source)
+            reason = f"must be a list of objects, not {type(items).__name__}"
+            problems.add(Problem(source, table_named(key), None, None, None, reason))
             continue
         sheets.append(_json_sheet(key, source, items, problems))
     return sheets
@@ -283,6 +292,7 @@ def _json_sheet(key: str, source: str, items: list[Any], problems: Problems) -> 
         if isinstance(item, dict):
             headers.update(dict.fromkeys(item))
     names = tuple(headers)
+    table = table_named(key)
 
     def rows() -> Rows:
         for number, item in enumerate(items, start=1):
@@ -290,6 +300,6 @@ def _json_sheet(key: str, source: str, items: list[Any], problems: Problems) -> 
                 yield number, [item.get(name) for name in names]
             else:
                 reason = f"must be an object, not {type(item).__name__}"
-                problems.add(Problem(source, None, number, None, None, reason, "item"))
+                problems.add(Problem(source, table, number, None, None, reason, "item"))
 
     return Sheet(key, source, "json", "item", names, rows(), len(items))
