@@ -97,6 +97,8 @@ def gather(
     national ID), in ``person_columns``. A JSON sessions sheet may list each session's
     attendees: they become rows of ``attendees``."""
     into.sources[number] = (sheet.source, sheet.unit)
+    if sheet.mode == "json" and not sheet.headers:
+        return  # an empty list: no rows, and no columns to check
     resolved = _resolve(into, sheet, number, problems)
     if resolved is None:
         for count, _ in enumerate(sheet.rows, start=1):

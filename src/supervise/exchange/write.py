@@ -11,6 +11,9 @@ CSV files are UTF-8 with a byte-order mark, so that Excel and WPS show the Chine
 In XLSX, text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, tab or carriage return) is written with a leading apostrophe, which import removes
 again (:func:`~supervise.exchange.cells.guard_formula`); dates are ISO text in every format.
+XLSX holds what spreadsheets hold: numbers to 16 significant digits, line ends as ``\n``, no
+control characters (an export with one raises :class:`~supervise.errors.InvalidRecord`);
+JSON and CSV carry every value exactly.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ def export(
             "JSON keys are always the English field names; --headers zh is for CSV and XLSX"
         )
     target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     tables = _Tables(registry, include_pii)
     if fmt == "json":
         origin = source or (Path(registry.path).name if registry.path else None)
@@ -185,7 +189,7 @@ def _xlsx(path: Path, tables: _Tables, headers: str) -> dict[str, int]:
         sheet.append(_header(table, headers))
         count = 0
         for row in tables.rows(table):
-            cells = [guard_formula(v) if isinstance(v, str) else v for v in row]
+            cells = [_spreadsheet_text(v) if isinstance(v, str) else v for v in row]
             try:
                 sheet.append(cells)
             except IllegalCharacterError:
@@ -196,6 +200,14 @@ def _xlsx(path: Path, tables: _Tables, headers: str) -> dict[str, int]:
     book.save(partial)
     partial.replace(path)
     return written
+
+
+def _spreadsheet_text(text: str) -> str:
+    """Text as an XLSX cell holds it: line ends as ``\n`` (XML reads a lone carriage return
+    as one), and a leading apostrophe when it would run as a formula."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return guard_formula(text)
 
 
 def _unwritable(table: Table, row: tuple[Any, ...]) -> InvalidRecord:
