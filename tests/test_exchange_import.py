@@ -790,6 +790,18 @@ def test_json_is_typed_strictly_and_counts_items(registry: Registry, tmp_path: P
     ]
 
 
+def test_json_booleans_are_not_numbers_even_after_a_number(
+    registry: Registry, tmp_path: Path
+) -> None:
+    mentors = [{"person_id": "m1", "cohort_id": "c1", "capacity": n} for n in (1, True)]
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(document(mentors=mentors)))
+    assert (
+        "batch.json: mentors item 2: capacity (带教人数上限): must be a whole number (got True)"
+        in failure(registry, path)
+    )
+
+
 def test_invalid_json_is_one_problem(registry: Registry, tmp_path: Path) -> None:
     path = tmp_path / "batch.json"
     path.write_text('{"format": "supervise/1", "people": [}')

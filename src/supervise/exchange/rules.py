@@ -89,8 +89,21 @@ def column_rule(table: Table, name: str, mode: str) -> Rule:
     warned: list[str] = []
     check = _check(column, field, typer(mode, column.kind), warned)
     remember = not column.pii and column.kind != "list" and table.key != (name,)
-    parse = _Memo(check).__getitem__ if remember else check
+    parse = _remembering(check, mode) if remember else check
     return Rule(column, check, parse, warned)
+
+
+def _remembering(check: Callable[[Any], Any], mode: str) -> Callable[[Any], Any]:
+    """``check`` with its answers remembered per text cell. CSV cells are all text; JSON and
+    XLSX cells may be numbers or booleans, which must not share answers (``True == 1``)."""
+    remembered = _Memo(check).__getitem__
+    if mode == "text":
+        return remembered
+
+    def parse(cell: Any) -> Any:
+        return remembered(cell) if type(cell) is str else check(cell)
+
+    return parse
 
 
 def _check(
