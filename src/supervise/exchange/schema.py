@@ -3,7 +3,9 @@
 Types, required fields, vocabularies, number ranges and region codes all come from the model
 classes (through :mod:`supervise.tables` and the fields' metadata), so the schema cannot drift
 from what import accepts. ``schema.json`` next to this module is the published copy (also in
-``docs/exchange-schema.json``); regenerate both with ``python -m supervise.exchange.schema``.
+``docs/exchange-schema.json``); regenerate both with ``python -m supervise.exchange.schema
+src/supervise/exchange/schema.json docs/exchange-schema.json``, and the column tables of
+``docs/exchange.md`` with ``--markdown``.
 
 >>> schema = json_schema()
 >>> schema["properties"]["format"]
@@ -25,7 +27,7 @@ from supervise.exchange.read import FORMAT, METADATA_KEYS
 from supervise.model import Session
 from supervise.tables import ATTENDEES, TABLES, Column, Table, model_field
 
-__all__ = ["json_schema", "published_schema", "write_schema"]
+__all__ = ["json_schema", "published_schema", "tables_markdown", "write_schema"]
 
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _NOT_BLANK = r"\S"
@@ -113,6 +115,53 @@ def _column(table: Table, column: Column) -> dict[str, Any]:
     return schema
 
 
+def tables_markdown() -> str:
+    """Every table of the format as Markdown (a row per column: name, Chinese header,
+    required, type), for the integration guide; from the same source as the schema."""
+    parts = []
+    for table in TABLES.values():
+        parts.append(f"### `{table.name}` ({table.zh})\n")
+        parts.append(f"Key: {', '.join(f'`{k}`' for k in table.key)}.\n")
+        parts.append("| column | 中文表头 | required | type |")
+        parts.append("|---|---|---|---|")
+        for column in table.columns:
+            required = "yes" if column.required else ""
+            kind = _describe(_column(table, column), table, column)
+            parts.append(f"| `{column.name}` | {column.zh} | {required} | {kind} |")
+        if table.model is Session:
+            parts.append(
+                f"| `{ATTENDEES_FIELD}` | {ATTENDEES_LABEL} | yes | list of person ids, in JSON "
+                "only (CSV and XLSX: the `session_attendees` table) |"
+            )
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _describe(schema: dict[str, Any], table: Table, column: Column) -> str:
+    field = model_field(table, column.name)
+    metadata = {} if field is None else field.metadata
+    if column.vocab is not None:
+        kind = "one of " + ", ".join(f"`{m.value}` {m.zh}" for m in column.vocab)
+    elif column.pii:
+        kind = "text, personal data (masked on export)"
+    elif "pattern" in metadata:
+        kind = "region code: 2, 4, 6, 9 or 12 digits"
+    elif column.kind in ("date", "text"):
+        kind = column.kind
+    else:
+        kind = "whole number" if column.kind == "integer" else "number"
+        if "maximum" in schema:
+            kind += f" {schema.get('minimum', 0):g}–{schema['maximum']:g}"
+        elif "minimum" in schema:
+            kind += f" ≥ {schema['minimum']:g}"
+        elif "exclusiveMinimum" in schema:
+            kind += f" > {schema['exclusiveMinimum']:g}"
+    default = None if field is None or column.required else field.default
+    if default is not None:
+        kind += f"; empty: `{getattr(default, 'value', default)}`"
+    return kind
+
+
 def published_schema() -> dict[str, Any]:
     """The schema as shipped in ``schema.json``."""
     text = resources.files("supervise.exchange").joinpath("schema.json").read_text("utf-8")
@@ -126,6 +175,9 @@ def write_schema(path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-if __name__ == "__main__":  # python -m supervise.exchange.schema [PATH...]
-    for target in sys.argv[1:] or [str(Path(__file__).with_name("schema.json"))]:
-        write_schema(Path(target))
+if __name__ == "__main__":  # python -m supervise.exchange.schema [--markdown | PATH...]
+    if sys.argv[1:] == ["--markdown"]:
+        print(tables_markdown(), end="")
+    else:
+        for target in sys.argv[1:] or [str(Path(__file__).with_name("schema.json"))]:
+            write_schema(Path(target))
