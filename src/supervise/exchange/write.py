@@ -179,25 +179,31 @@ def _csv(path: Path, tables: _Tables, headers: str) -> dict[str, int]:
 def _xlsx(path: Path, tables: _Tables, headers: str) -> dict[str, int]:
     try:
         from openpyxl import Workbook
-        from openpyxl.utils.exceptions import IllegalCharacterError
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     except ImportError:
         raise MissingExtra("XLSX files", "excel", "openpyxl") from None
     book = Workbook(write_only=True)
     written: dict[str, int] = {}
+    unwritable: InvalidRecord | None = None
     for table in TABLES.values():
         sheet = book.create_sheet(table.name)
         sheet.append(_header(table, headers))
         count = 0
         for row in tables.rows(table):
             cells = [_spreadsheet_text(v) if isinstance(v, str) else v for v in row]
-            try:
-                sheet.append(cells)
-            except IllegalCharacterError:
-                raise _unwritable(table, row) from None
+            if any(isinstance(c, str) and ILLEGAL_CHARACTERS_RE.search(c) for c in cells):
+                unwritable = _unwritable(table, row)
+                break
+            sheet.append(cells)
             count += 1
         written[table.name] = count
+        if unwritable is not None:
+            break
     partial = path.with_name(path.name + ".partial")
-    book.save(partial)
+    book.save(partial)  # also when refusing: saving is how openpyxl closes its sheets
+    if unwritable is not None:
+        partial.unlink()
+        raise unwritable
     partial.replace(path)
     return written
 
@@ -214,9 +220,11 @@ def _unwritable(table: Table, row: tuple[Any, ...]) -> InvalidRecord:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     key = tuple(v for c, v in zip(table.names, row, strict=True) if c in table.key)
-    for column, value in zip(table.names, row, strict=True):
-        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-            record = f"{table.name} {(key[0] if len(key) == 1 else key)!r}"
-            reason = "holds a control character that XLSX cannot store; export as JSON or CSV"
-            return InvalidRecord(record, column, value, reason)
-    return InvalidRecord(table.name, "?", row, "XLSX cannot store this row")
+    record = f"{table.name} {(key[0] if len(key) == 1 else key)!r}"
+    column, value = next(
+        (c, v)
+        for c, v in zip(table.names, row, strict=True)
+        if isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v)
+    )
+    reason = "holds a control character that XLSX cannot store; export as JSON or CSV"
+    return InvalidRecord(record, column, value, reason)
