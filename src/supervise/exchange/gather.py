@@ -13,6 +13,7 @@ database.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -58,8 +59,7 @@ class Gathered:
 
     def entries(self) -> Iterator[Entry]:
         """Every kept and every partial row."""
-        yield from self.rows.values()
-        yield from self.partial
+        return itertools.chain(self.rows.values(), self.partial)
 
     def where(self, entry: Entry) -> tuple[str, str, int]:
         """Source, unit and row number of ``entry``."""
@@ -176,7 +176,6 @@ class _Reader:
         self.key = _key_getter(into.table, columns)
         self.whole = _whole_record(into.table)
         self.attendees = attendees if resolved.attendees_at is not None else None
-        self.row = self.compile()
 
     def fail(self, number: int, field: str | None, value: Any, reason: str) -> None:
         sheet = self.at.sheet
@@ -185,61 +184,64 @@ class _Reader:
         )
 
     def read(self, tick: Tick | None) -> None:
-        """Read every row; a damaged file stops the reading with a problem."""
-        count, number = 0, 1
-        try:
-            for count, (number, cells) in enumerate(self.at.sheet.rows, start=1):
-                self.row(number, cells)
-                if tick is not None and count % _TICK == 0:
-                    tick(_TICK)
-        except ROW_ERRORS as exc:
-            self.fail(number + 1, None, None, f"cannot read the row: {exc}")
-        if tick is not None:
-            tick(count % _TICK)
-
-    def compile(self) -> Callable[[int, Sequence[Any]], None]:
-        """The function that reads one row: one ``map`` over the column rules; anything
-        unusual (a bad cell, a short row) takes the careful path, which finds every problem
-        of the row. Everything it needs is bound to locals: it runs a million times."""
+        """The hot loop: one ``map`` over the column rules per row; anything unusual (a bad
+        cell, a short row, a person to remap) takes the careful path, which finds every
+        problem of the row. Everything it needs is bound to locals: it runs a million times.
+        A damaged file stops the reading with a problem."""
         at, into = self.at, self.into
         parsers = [at.rules[c].parse for c in at.columns]
         width, blank, sheet_number = len(at.sheet.headers), at.blank, at.number
         pick = _picker(at.positions, width)
         warned = [at.rules[c].warned for c in at.columns if at.rules[c].column.pii]
-        call, key, rows, partial = operator.call, self.key, into.rows, into.partial
-        remap, people, whole = self.remap, self.people, self.whole
-        attendees = self.attendees is not None
+        call, key, rows, finish = operator.call, self.key, into.rows, self.finish
+        plain = not (warned or self.remap or self.whole or self.attendees)
+        count, number = 0, 1
+        try:
+            for count, (number, cells) in enumerate(at.sheet.rows, start=1):
+                if tick is not None and count % _TICK == 0:
+                    tick(_TICK)
+                values: tuple[Any, ...] | None = None
+                if len(cells) == width and not (blank and _filled_at(cells, blank)):
+                    try:
+                        values = tuple(map(call, parsers, cells if pick is None else pick(cells)))
+                    except (CellError, TypeError):  # TypeError: a cell it cannot remember
+                        values = None
+                if values is not None and plain and key is not None:
+                    entry = (sheet_number, number, values)
+                    previous = rows.setdefault(key(values), entry)
+                    if previous is not entry:
+                        self.repeat(number, key(values), values, previous)
+                else:
+                    finish(number, cells, values)
+        except ROW_ERRORS as exc:
+            self.fail(number + 1, None, None, f"cannot read the row: {exc}")
+        if tick is not None:
+            tick(count % _TICK)
 
-        def row(number: int, cells: Sequence[Any]) -> None:
-            values: tuple[Any, ...] | None = None
-            if len(cells) == width and not (blank and _filled_at(cells, blank)):
-                try:
-                    values = tuple(map(call, parsers, pick(cells)))
-                except (CellError, TypeError):  # TypeError: a cell that cannot be remembered
-                    values = None
-            good = values is not None
+    def finish(self, number: int, cells: Sequence[Any], values: tuple[Any, ...] | None) -> None:
+        """Everything but the plainest rows: bad cells, warnings, remapped people, rules
+        across fields, attendee lists."""
+        good = values is not None
+        if values is None:
+            values, good = self.careful(number, cells)
             if values is None:
-                values, good = self.careful(number, cells)
-                if values is None:
-                    return
-            for texts in warned:
-                if texts:
-                    self.note_warnings(number, texts)
-            if remap:
-                values = _remapped(values, remap, people)
-            if good and whole is not None:
-                good = self.whole_record(number, values)
-            if attendees:
-                self.add_attendees(number, cells, values)
-            if not good or key is None:
-                partial.append((sheet_number, number, values))
                 return
-            entry = (sheet_number, number, values)
-            previous = rows.setdefault(key(values), entry)
-            if previous is not entry:
-                self.repeat(number, key(values), values, previous)
-
-        return row
+        for texts in (self.at.rules[c].warned for c in self.at.columns):
+            if texts:
+                self.note_warnings(number, texts)
+        if self.remap:
+            values = _remapped(values, self.remap, self.people)
+        if good and self.whole:
+            good = self.whole_record(number, values)
+        if self.attendees is not None:
+            self.add_attendees(number, cells, values)
+        if not good or self.key is None:
+            self.into.partial.append((self.at.number, number, values))
+            return
+        entry = (self.at.number, number, values)
+        previous = self.into.rows.setdefault(self.key(values), entry)
+        if previous is not entry:
+            self.repeat(number, self.key(values), values, previous)
 
     def careful(self, number: int, cells: Sequence[Any]) -> tuple[tuple[Any, ...] | None, bool]:
         """The values of a row (``None`` for a bad cell) and whether all were good, after
@@ -332,25 +334,21 @@ def _key_getter(table: Table, columns: tuple[str, ...]) -> Callable[[tuple[Any, 
     return operator.itemgetter(*(columns.index(k) for k in table.key))
 
 
-def _whole_record(table: Table) -> Callable[..., Any] | None:
-    """The model's rules that span fields (``__attrs_post_init__``), if it has any."""
-    model = table.model
-    return None if model is None else vars(model).get("__attrs_post_init__")
+def _whole_record(table: Table) -> bool:
+    """Whether the model has rules that span fields (``__attrs_post_init__``)."""
+    return table.model is not None and "__attrs_post_init__" in vars(table.model)
 
 
-def _picker(positions: list[int], width: int) -> Callable[[Sequence[Any]], Sequence[Any]]:
-    """Picks a row's cells in layout order (unknown and blank columns left out)."""
+def _picker(positions: list[int], width: int) -> Callable[[Sequence[Any]], Sequence[Any]] | None:
+    """Picks a row's cells in layout order (unknown and blank columns left out); ``None``
+    when the row is in layout order already."""
     if positions == list(range(width)):
-        return _as_is
+        return None
     if len(positions) == 1:
         only = positions[0]
         return lambda cells: (cells[only],)
     getter = operator.itemgetter(*positions)
     return lambda cells: getter(cells)
-
-
-def _as_is(cells: Sequence[Any]) -> Sequence[Any]:
-    return cells
 
 
 def _remapped(values: tuple[Any, ...], at: list[int], people: Mapping[str, str]) -> tuple[Any, ...]:

@@ -91,6 +91,8 @@ def check_references(
             if not wanted:
                 continue
             missing = wanted - _present(conn, ref, wanted)
+            if not missing:
+                continue
             for index, row in enumerate(rows):
                 values = tuple(row[c] for c in ref.columns)
                 if values in missing:
