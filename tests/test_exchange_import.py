@@ -827,7 +827,9 @@ def test_an_xlsx_workbook_imports_with_excel_cell_types(registry: Registry, tmp_
     people = book["people"]
     people.append(["p9", "吴海燕", None, 13812345678, None])  # a phone typed as a number
     book["programs"]["C1"], book["programs"]["C2"] = "region_code", 340000  # typed as a number
+    book.create_sheet("Sheet2")  # blank: skipped
     sheet = book.create_sheet("学时记录")
+    sheet.append([None, None])  # the header may start lower
     sheet.append(["记录编号", "人员编号", "批次编号", "环节", "日期", "学时", "备注", None])
     sheet.append(["a1", "p1", "c1", "training", datetime(2024, 7, 22), 8, "'=1+1", None])
     sheet.append(["a2", "p1", "c1", "training", "2024年7月23日", 7.5, None, None])
@@ -839,6 +841,24 @@ def test_an_xlsx_workbook_imports_with_excel_cell_types(registry: Registry, tmp_
     assert registry.get(Activity, "a1").note == "=1+1"
     assert registry.get(Person, "p9").phone == "13812345678"
     assert registry.get(Program, "ah").region_code == "340000"
+
+
+def test_xlsx_problems_name_the_sheet_and_its_rows(registry: Registry, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "学时记录"
+    sheet.append([])
+    sheet.append(["记录编号", "人员编号", "批次编号", "环节", "日期", "学时数"])
+    sheet.append(["a1", "p1", "c1", "training", "2024-07-22", 8])
+    path = tmp_path / "batch.xlsx"
+    book.save(path)
+    assert failure(registry, path) == [
+        "batch.xlsx: 学时记录 row 2: unknown column '学时数'; did you mean hours (学时)?",
+        "batch.xlsx: 学时记录 row 2: hours (学时): required column missing",
+        "batch.xlsx: 学时记录 row 3: person_id (人员编号): person 'p1' is not enrolled in cohort 'c1'",
+    ]
 
 
 def test_xlsx_needs_the_excel_extra(

@@ -115,7 +115,7 @@ def _resolve(into: Gathered, sheet: Sheet, number: int, problems: Problems) -> _
     """Match the headers to columns, reporting unknown, repeated and missing ones."""
     table = into.table
     names = HeaderMap(table)
-    header_row = 1 if sheet.unit == "row" else None
+    header_row = sheet.header_row
 
     def fail(field: str | None, reason: str) -> None:
         problems.add(Problem(sheet.source, table.name, header_row, field, None, reason))

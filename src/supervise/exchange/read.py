@@ -52,7 +52,8 @@ class Sheet:
     """One table's rows from one file: ``name`` as the file calls the table (file name, sheet
     name or JSON key), ``source`` for messages, ``mode`` of its cells (``text``, ``excel`` or
     ``json``, see :mod:`~supervise.exchange.cells`), ``unit`` of its row numbers (``row`` or
-    ``item``), ``headers``, the ``rows`` as (row number, cells) and a ``size`` estimate."""
+    ``item``), ``headers``, the ``rows`` as (row number, cells), a ``size`` estimate and the
+    ``header_row`` (``None`` in JSON)."""
 
     name: str
     source: str
@@ -61,6 +62,7 @@ class Sheet:
     headers: tuple[Any, ...]
     rows: Rows
     size: int
+    header_row: int | None = None
 
 
 def open_sheets(paths: Sequence[Path], stack: ExitStack, problems: Problems) -> list[Sheet]:
@@ -169,7 +171,7 @@ def _csv_file(
     if header is None:
         return fail("the file is empty: the first row must name the columns")
     stem = PurePosixPath(name).stem
-    return [Sheet(stem, source, "text", "row", tuple(header[1]), rows, lines)]
+    return [Sheet(stem, source, "text", "row", tuple(header[1]), rows, lines, header[0])]
 
 
 def _zip(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
@@ -232,19 +234,10 @@ def _workbook(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
         rows: Rows = enumerate(sheet.iter_rows(values_only=True), start=1)
         header = next(((n, cells) for n, cells in rows if any(_filled(c) for c in cells)), None)
         if header is None:
-            problems.add(
-                Problem(
-                    source,
-                    None,
-                    None,
-                    None,
-                    None,
-                    "the sheet is empty: row 1 must name the columns",
-                )
-            )
-            continue
+            continue  # a blank sheet (Excel's "Sheet2"): nothing to read, nothing lost
         size = max((sheet.max_row or 0) - header[0], 0)
-        sheets.append(Sheet(sheet.title, source, "excel", "row", tuple(header[1]), rows, size))
+        headers = tuple(header[1])
+        sheets.append(Sheet(sheet.title, source, "excel", "row", headers, rows, size, header[0]))
     return sheets
 
 
