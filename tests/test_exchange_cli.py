@@ -199,3 +199,18 @@ def test_progress_draws_a_bar_per_stage_on_a_terminal() -> None:
     assert "writing" in drawn
     assert "100%" in drawn
     assert "later" not in drawn
+
+
+def test_an_import_report_shows_in_notebooks(tmp_path: Path) -> None:
+    with supervise.open() as registry:
+        report = registry.import_file(ANHUI)
+    frame = report.to_pandas()
+    assert frame.loc["people"].to_dict() == {
+        "inserted": 23,
+        "updated": 0,
+        "unchanged": 0,
+        "removed": 0,
+    }
+    page = report._repr_html_()
+    assert "<tr><td>activities</td><td>557</td><td>0</td><td>0</td></tr>" in page
+    assert page.startswith(f"<p>imported {ANHUI}</p>")

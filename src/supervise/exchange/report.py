@@ -12,11 +12,13 @@ people        18        0          0
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import attrs
 
 from supervise._text import render
+from supervise.errors import MissingExtra
 
 __all__ = ["ImportReport", "PersonMatch", "TableCounts"]
 
@@ -122,3 +124,30 @@ class ImportReport:
 
     def __str__(self) -> str:
         return self.to_text()
+
+    def to_pandas(self) -> Any:
+        """The counts as a DataFrame, a row per table (needs ``supervise[pandas]``)."""
+        try:
+            import pandas
+        except ImportError:
+            raise MissingExtra("DataFrames", "pandas", "pandas") from None
+        counts = {name: c.to_dict() for name, c in self.tables.items()}
+        return pandas.DataFrame.from_dict(counts, orient="index")
+
+    def _repr_html_(self) -> str:
+        """The summary as an HTML table, for notebooks."""
+        head = "".join(f"<th>{h}</th>" for h in ("table", "inserted", "updated", "unchanged"))
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{c.inserted}</td><td>{c.updated}</td>"
+            f"<td>{c.unchanged}</td></tr>"
+            for name, c in self.tables.items()
+        )
+        notes = "".join(
+            f"<li>{html.escape(kind)}: {html.escape(str(text))}</li>"
+            for kind, texts in (("matched", self.matches), ("warning", self.warnings))
+            for text in texts
+        )
+        title = html.escape(self.to_text().splitlines()[0])
+        return f"<p>{title}</p><table><tr>{head}</tr>{rows}</table>" + (
+            f"<ul>{notes}</ul>" if notes else ""
+        )
