@@ -230,8 +230,9 @@ class Registry:
         All or nothing: any problem raises :class:`~supervise.errors.ImportFailed` listing
         every problem, and nothing is written. Rows are upserted by key, so importing the same
         file again changes nothing; a person with a new id but a known national ID number is
-        matched to the known person. With ``dry_run`` nothing is written either way. See
-        :mod:`supervise.exchange`."""
+        matched to the known person. With ``dry_run`` nothing is written either way.
+        ``progress(stage, done, total)``, if given, is called as rows are checked and
+        written. See :mod:`supervise.exchange` and docs/exchange.md."""
         from supervise.exchange import import_files
 
         return import_files(self, [path], dry_run=dry_run, progress=progress)
