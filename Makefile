@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(BIN)/supervise outcomes --db $(DB) --as-of 2024-12-06
 	$(BIN)/supervise tiers --db $(DB) --as-of 2024-12-06
 	$(BIN)/supervise targets --db $(DB) --targets examples/ningxia-targets.toml --as-of 2024-12-06
+	$(BIN)/supervise import examples/exchange/anhui-sanqu-2024 --db $(DB)
 
 test: lint typecheck pytest
 

@@ -27,6 +27,7 @@ from supervise.core.targets import Target, TargetStatus, load_targets
 from supervise.core.tiers import TierCounts
 from supervise.dates import DateParseError, parse_date, years_between
 from supervise.errors import (
+    ImportFailed,
     IntegrityError,
     InvalidRecord,
     MissingExtra,
@@ -35,6 +36,7 @@ from supervise.errors import (
     SchemaVersionError,
     SuperviseError,
 )
+from supervise.exchange import ImportReport
 from supervise.model import (
     DEFAULT_PHASES,
     Activity,
@@ -80,6 +82,8 @@ __all__ = [
     "EnrollmentStatus",
     "Exemption",
     "Gender",
+    "ImportFailed",
+    "ImportReport",
     "IntegrityError",
     "InvalidRecord",
     "MentorKind",

@@ -7,9 +7,11 @@ Every message names the record and the field; national ID numbers in messages ar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "ImportFailed",
     "IntegrityError",
     "InvalidRecord",
     "MissingExtra",
@@ -61,6 +63,26 @@ class IntegrityError(SuperviseError):
         self.more = more
         tail = f"; and {more} more problem{'s' if more > 1 else ''}" if more else ""
         super().__init__(f"{record}: {field}: {reason} (got {value!r}){tail}")
+
+
+class ImportFailed(SuperviseError, ValueError):
+    """An exchange file was refused and nothing was written.
+
+    ``problems`` holds the problems found (each names the file, table, row, field, value and
+    reason; at most a few hundred are kept), ``total`` counts every problem found. The message
+    lists the kept problems one per line.
+    """
+
+    def __init__(self, source: str, problems: Sequence[Any], total: int) -> None:
+        self.source = source
+        self.problems = list(problems)
+        self.total = total
+        noun = "problem" if total == 1 else "problems"
+        lines = [f"cannot import {source}: {total} {noun}; nothing was written"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        if total > len(self.problems):
+            lines.append(f"  … and {total - len(self.problems)} more")
+        super().__init__("\n".join(lines))
 
 
 class SchemaVersionError(SuperviseError):

@@ -14,7 +14,7 @@ is reported as a :class:`~supervise.errors.NationalIdWarning`, never an error.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -22,7 +22,14 @@ from datetime import date
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
-__all__ = ["check_national_id", "mask_national_id", "mask_phone", "normalize_phone", "trusted_load"]
+__all__ = [
+    "MASKS",
+    "check_national_id",
+    "mask_national_id",
+    "mask_phone",
+    "normalize_phone",
+    "trusted_load",
+]
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _PHONE = re.compile(r"\+?\d{7,15}")
@@ -43,6 +50,13 @@ def mask_phone(value: str) -> str:
     if len(value) <= 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+#: The mask of each personal-data field, by field name.
+MASKS: dict[str, Callable[[str], str]] = {
+    "national_id": mask_national_id,
+    "phone": mask_phone,
+}
 
 
 def check_national_id(value: str) -> tuple[str, str | None]:

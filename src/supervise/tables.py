@@ -17,7 +17,7 @@ import attrs
 
 from supervise.model import MODELS, Requirements, Session, Vocabulary
 
-__all__ = ["ATTENDEES", "TABLES", "Column", "Table", "table_of"]
+__all__ = ["ATTENDEES", "TABLES", "Column", "Table", "model_field", "table_of"]
 
 # Requirements field -> flat column name in the phases table.
 REQUIREMENT_COLUMNS = {
@@ -46,12 +46,14 @@ class Column:
 
 @attrs.frozen
 class Table:
-    """A table of the exchange format and the store: its name, model class, key and columns."""
+    """A table of the exchange format and the store: its name, model class, key, columns and
+    Chinese label ``zh`` (what a workbook may call its sheet)."""
 
     name: str
     model: type[Any] | None
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    zh: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -109,11 +111,31 @@ def _columns_of_requirements() -> list[Column]:
     ]
 
 
+#: Chinese label of each table, as the glossary names its records.
+TABLE_LABELS = {
+    "programs": "培养项目",
+    "phases": "环节",
+    "cohorts": "批次",
+    "people": "人员",
+    "enrollments": "学员",
+    "mentors": "导师",
+    "pairings": "师徒帮带",
+    "activities": "学时记录",
+    "sessions": "督导记录",
+    "placements": "实习安排",
+    "deliverables": "成果",
+    "exemptions": "免修互认",
+    "credentials": "职业资格",
+    "outcomes": "培养成效",
+    "session_attendees": "督导参加人员",
+}
+
+
 def _table(cls: type[Any]) -> Table:
     columns = _columns(cls)
     if cls is Session:  # attendees are rows of their own table in SQL, CSV and XLSX
         columns = [c for c in columns if c.name != "attendees"]
-    return Table(cls.__table__, cls, cls.__key__, tuple(columns))
+    return Table(cls.__table__, cls, cls.__key__, tuple(columns), TABLE_LABELS[cls.__table__])
 
 
 #: The session_attendees table: which people attended which session.
@@ -125,6 +147,7 @@ ATTENDEES = Table(
         Column("session_id", "督导记录编号", "text", True),
         Column("person_id", "人员编号", "text", True),
     ),
+    TABLE_LABELS["session_attendees"],
 )
 
 #: Every table, parents before children (the order of writes), by name.
@@ -134,3 +157,19 @@ TABLES: dict[str, Table] = {t.name: t for t in [*map(_table, MODELS), ATTENDEES]
 def table_of(cls: type[Any]) -> Table:
     """The table that stores model class ``cls``."""
     return TABLES[cls.__table__]
+
+
+def model_field(table: Table, name: str) -> attrs.Attribute[Any] | None:
+    """The attrs field behind column ``name`` of ``table``: where its validator, converter and
+    metadata live (``required_hours`` is :class:`Requirements`' ``hours``). ``None`` for the
+    ``session_attendees`` table, which has no model class.
+
+    >>> model_field(TABLES["phases"], "required_hours").metadata["zh"]
+    '要求学时'
+    """
+    if table.model is None:
+        return None
+    flat = {column: field for field, column in REQUIREMENT_COLUMNS.items()}
+    if table.model.__table__ == "phases" and name in flat:
+        return attrs.fields_dict(Requirements)[flat[name]]
+    return attrs.fields_dict(table.model)[name]

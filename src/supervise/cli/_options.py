@@ -19,16 +19,18 @@ from supervise.store import Registry
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def db_option(*, must_exist: bool = True) -> Callable[[F], F]:
+def db_option(
+    *, must_exist: bool = True, required: bool = True, help: str = ""
+) -> Callable[[F], F]:
     """``--db PATH`` (or ``$SUPERVISE_DB``). Commands that only read require the file to
     exist, so a typo does not silently create an empty registry."""
     return click.option(
         "--db",
         "db_path",
-        required=True,
+        required=required,
         envvar="SUPERVISE_DB",
         type=click.Path(dir_okay=False, path_type=Path, exists=must_exist),
-        help="SQLite file of the registry (env: SUPERVISE_DB).",
+        help=help or "SQLite file of the registry (env: SUPERVISE_DB).",
     )
 
 

@@ -1,8 +1,10 @@
 """Field declarations and validators shared by the model classes.
 
 Every field carries its Chinese label in ``metadata["zh"]``: the one place the exchange format
-and reports read column labels from. Validators raise :class:`InvalidRecord` naming the record
-(class and key), the field and the value.
+and reports read column labels from. Numbers also carry their ``range`` (low, high, low_open),
+counts their ``minimum`` and region codes their ``pattern``, which the published JSON Schema of
+the exchange format reads instead of restating them. Validators raise :class:`InvalidRecord`
+naming the record (class and key), the field and the value.
 """
 
 from __future__ import annotations
@@ -180,7 +182,7 @@ def number(zh: str, low: float, high: float, *, low_open: bool = False, **kw: An
     return attrs.field(
         converter=_int_to_float,
         validator=_number_between(low, high, low_open=low_open),
-        metadata={"zh": zh},
+        metadata={"zh": zh, "range": (low, high, low_open)},
         **kw,
     )
 
@@ -189,7 +191,7 @@ def count(zh: str, **kw: Any) -> Any:
     """A whole number of at least 1; optional (``None``) unless ``required=True``."""
     if not kw.pop("required", False):
         kw.setdefault("default", None)
-    return attrs.field(validator=_positive_int, metadata={"zh": zh}, **kw)
+    return attrs.field(validator=_positive_int, metadata={"zh": zh, "minimum": 1}, **kw)
 
 
 def nested(kind: type[T], zh: str) -> Any:
@@ -204,7 +206,9 @@ def nested(kind: type[T], zh: str) -> Any:
 
 def region(zh: str) -> Any:
     """An optional administrative region code (2, 4, 6, 9 or 12 digits)."""
-    return attrs.field(default=None, validator=_region, metadata={"zh": zh})
+    return attrs.field(
+        default=None, validator=_region, metadata={"zh": zh, "pattern": _REGION.pattern}
+    )
 
 
 def check_order(instance: Any, first: str, second: str) -> None:

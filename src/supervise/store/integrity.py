@@ -8,7 +8,7 @@ they also check what SQL cannot: that a record's ``phase`` is a phase of its coh
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -65,12 +65,20 @@ def _keys(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> set[tupl
 
 
 def check_references(
-    conn: sqlite3.Connection, refs: Mapping[str, list[Reference]], batch: Rows
+    conn: sqlite3.Connection,
+    refs: Mapping[str, list[Reference]],
+    batch: Rows,
+    only: Collection[str] | None = None,
 ) -> list[Problem]:
     """Every reference in ``batch`` (rows by table) to a record that is neither in the batch
-    nor in the database, and every phase unknown to its cohort's program."""
+    nor in the database, and every phase unknown to its cohort's program.
+
+    With ``only``, just the rows of those tables are checked; the other rows of ``batch``
+    count only as records that exist (parents)."""
     problems: list[Problem] = []
     for table, rows in batch.items():
+        if only is not None and table not in only:
+            continue
         for ref in refs.get(table, ()):
             if not rows or any(c not in rows[0] for c in ref.columns):
                 continue  # an optional reference column absent from this batch
@@ -83,16 +91,24 @@ def check_references(
             if not wanted:
                 continue
             missing = wanted - _present(conn, ref, wanted)
+            if not missing:
+                continue
             for index, row in enumerate(rows):
                 values = tuple(row[c] for c in ref.columns)
                 if values in missing:
                     problems.append(Problem(table, index, *_describe(ref, values)))
-    problems.extend(_check_phases(conn, batch))
+    problems.extend(_check_phases(conn, batch, only))
     return sorted(problems, key=lambda p: (p.table, p.index))
 
 
-def _check_phases(conn: sqlite3.Connection, batch: Rows) -> list[Problem]:
-    users = [t for t in ("activities", "sessions", "deliverables", "exemptions") if batch.get(t)]
+def _check_phases(
+    conn: sqlite3.Connection, batch: Rows, only: Collection[str] | None = None
+) -> list[Problem]:
+    users = [
+        t
+        for t in ("activities", "sessions", "deliverables", "exemptions")
+        if batch.get(t) and (only is None or t in only)
+    ]
     if not users:
         return []
     program_of = dict(conn.execute("SELECT id, program_id FROM cohorts").fetchall())
@@ -105,7 +121,7 @@ def _check_phases(conn: sqlite3.Connection, batch: Rows) -> list[Problem]:
     problems = []
     for table in users:
         for index, row in enumerate(batch[table]):
-            program = program_of.get(row["cohort_id"])
+            program = program_of.get(row.get("cohort_id"))
             if program is None or row.get("phase") is None:
                 continue  # a missing cohort is reported by its reference
             known = phases.get(program, set())

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlite_utils
 
@@ -62,12 +62,16 @@ from supervise.model import (
     record_label,
 )
 from supervise.pii import mask_national_id, trusted_load
+from supervise.store.attendees import replace_attendees, stored_attendees
 from supervise.store.integrity import check_references
 from supervise.store.population import population
 from supervise.store.progress import cohorts_progress
 from supervise.store.schema import SCHEMA_VERSION, check_version, migrate
 from supervise.store.sql import q, references, upsert_sql
 from supervise.tables import ATTENDEES, TABLES, table_of
+
+if TYPE_CHECKING:
+    from supervise.exchange import ImportReport, Progress
 
 __all__ = ["Registry", "open"]
 
@@ -230,17 +234,7 @@ class Registry:
 
     def _replace_attendees(self, sessions: list[Session]) -> int:
         """Store each session's attendee set, touching only sessions whose set changed."""
-        stored = self._attendees([s.id for s in sessions])
-        changed = [s for s in sessions if stored.get(s.id, frozenset()) != s.attendees]
-        before = self.conn.total_changes
-        self.conn.executemany(
-            "DELETE FROM session_attendees WHERE session_id = ?", [(s.id,) for s in changed]
-        )
-        self.conn.executemany(
-            "INSERT INTO session_attendees (session_id, person_id) VALUES (?, ?)",
-            [(s.id, person) for s in changed for person in sorted(s.attendees)],
-        )
-        return self.conn.total_changes - before
+        return replace_attendees(self.conn, {s.id: s.attendees for s in sessions})
 
     def _check_national_ids(self, people: list[Person]) -> None:
         """A national ID already held by another person id is the same person: refuse."""
@@ -258,6 +252,43 @@ class Registry:
                     mask_national_id(person.national_id),
                     f"the same national ID is already registered to person {other[0]!r}",
                 )
+
+    # -- exchange ----------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Import an exchange file in the ``supervise/1`` format: a JSON document, a folder or
+        ZIP of CSV files, a single CSV or an XLSX workbook (English or Chinese headers).
+
+        All or nothing: any problem raises :class:`~supervise.errors.ImportFailed` listing
+        every problem, and nothing is written. Rows are upserted by key, so importing the same
+        file again changes nothing; a person with a new id but a known national ID number is
+        matched to the known person. With ``dry_run`` nothing is written either way.
+        ``progress(stage, done, total)``, if given, is called as rows are checked and
+        written. See :mod:`supervise.exchange` and docs/exchange.md."""
+        from supervise.exchange import import_files
+
+        return import_files(self, [path], dry_run=dry_run, progress=progress)
+
+    def export(
+        self,
+        path: str | os.PathLike[str],
+        format: str | None = None,
+        include_pii: bool = False,
+        headers: str = "en",
+    ) -> dict[str, int]:
+        """Write every record to ``path`` in the ``supervise/1`` format: ``json``, ``csv`` (a
+        folder of files) or ``xlsx``, by default from the suffix of ``path``. National ID and
+        phone numbers are masked unless ``include_pii``; ``headers="zh"`` writes Chinese column
+        labels in CSV and XLSX. Returns the rows written per table."""
+        from supervise.exchange.write import export
+
+        return export(self, path, format, include_pii=include_pii, headers=headers)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -302,15 +333,7 @@ class Registry:
             return [from_dict(cls, row) for row in rows]
 
     def _attendees(self, session_ids: list[str]) -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = {}
-        for chunk in _chunks(session_ids, 500):
-            marks = ", ".join("?" for _ in chunk)
-            sql = (
-                f"SELECT session_id, person_id FROM session_attendees WHERE session_id IN ({marks})"
-            )
-            for session, person in self.conn.execute(sql, chunk):
-                found.setdefault(session, set()).add(person)
-        return {k: frozenset(v) for k, v in found.items()}
+        return stored_attendees(self.conn, session_ids)
 
     # -- progress ----------------------------------------------------------------------------
 
@@ -501,11 +524,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, str):
         return str(value)
     return value
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _group(records: Iterable[Any]) -> dict[str, list[Any]]:

@@ -7,13 +7,17 @@ always double-quoted; values always travel as ``?`` parameters.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import attrs
 
 from supervise.tables import TABLES, Table
 
-__all__ = ["Reference", "q", "references", "upsert_sql"]
+__all__ = ["Reference", "insert_sql", "q", "references", "select_in", "upsert_sql"]
+
+# Values bound per query: well under SQLite's limit on parameters.
+_CHUNK = 500
 
 
 def q(identifier: str) -> str:
@@ -24,6 +28,14 @@ def q(identifier: str) -> str:
 
 
 _KNOWN = frozenset([*TABLES, *(c for t in TABLES.values() for c in t.names)])
+
+
+def insert_sql(table: Table, columns: Sequence[str]) -> str:
+    """A plain ``INSERT`` of ``columns``: for rows known to be new (it costs less than an
+    upsert, which looks each key up before inserting)."""
+    names = ", ".join(q(c) for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {q(table.name)} ({names}) VALUES ({marks})"
 
 
 def upsert_sql(table: Table, columns: Sequence[str]) -> str:
@@ -39,6 +51,23 @@ def upsert_sql(table: Table, columns: Sequence[str]) -> str:
     assign = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in updates)
     differs = " OR ".join(f"{q(c)} IS NOT excluded.{q(c)}" for c in updates)
     return head + f"UPDATE SET {assign} WHERE {differs}"
+
+
+def select_in(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    column: str,
+    values: Sequence[Any],
+) -> Iterator[tuple[Any, ...]]:
+    """The ``columns`` of the rows of ``table`` whose ``column`` is one of ``values``, asked
+    for a few hundred values at a time."""
+    names = ", ".join(q(c) for c in columns)
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        sql = f"SELECT {names} FROM {q(table)} WHERE {q(column)} IN ({marks})"
+        yield from conn.execute(sql, chunk)
 
 
 @attrs.frozen

@@ -1,0 +1,100 @@
+"""People who arrive from another province under another id, matched by national ID number.
+
+A person row whose id is new but whose national ID number belongs to a person already in the
+registry (or to a person given earlier in the same import) is that person: the row is not
+written, and every reference to its id in the import is read as the known id. The registry's
+record is kept as it is; a difference in names is a warning, since it may mean a mistyped
+number. A person row whose id is *known* but whose national ID number belongs to someone else
+is a problem: two records cannot share one number.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+
+from supervise.exchange.gather import Entry, Gathered
+from supervise.exchange.problems import Problem, Problems
+from supervise.exchange.report import PersonMatch
+from supervise.pii import mask_national_id
+from supervise.store.sql import Reference, select_in
+from supervise.tables import TABLES
+
+__all__ = ["match_people", "person_columns"]
+
+
+def person_columns(refs: Mapping[str, Sequence[Reference]]) -> dict[str, tuple[str, ...]]:
+    """Per table, the columns that hold a person id, read from the schema's foreign keys:
+    ``people.id`` and every column referring to such a column (``activities.person_id``
+    refers to ``enrollments.person_id``, which refers to ``people.id``)."""
+    found = {("people", "id")}
+    grew = True
+    while grew:
+        grew = False
+        for table, table_refs in refs.items():
+            for ref in table_refs:
+                for column, parent_column in zip(ref.columns, ref.parent_columns, strict=True):
+                    if (ref.parent, parent_column) in found and (table, column) not in found:
+                        found.add((table, column))
+                        grew = True
+    found.discard(("people", "id"))
+    return {t: tuple(c for c in TABLES[t].names if (t, c) in found) for t in TABLES}
+
+
+def match_people(
+    conn: sqlite3.Connection, people: Gathered, problems: Problems
+) -> tuple[dict[str, str], list[PersonMatch]]:
+    """Match the rows of ``people`` by national ID number; matched rows leave ``people``.
+
+    Returns the id each matched person id stands for, and the matches."""
+    columns = people.columns or ()
+    if "national_id" not in columns or not people.rows:
+        return {}, []
+    at = columns.index("national_id")
+    name_at = columns.index("name") if "name" in columns else None
+    known = {row[0] for row in select_in(conn, "people", ("id",), "id", list(people.rows))}
+    numbers = [e[2][at] for e in people.rows.values() if e[2][at] is not None]
+    owners = {
+        number: (pid, name)
+        for number, pid, name in select_in(
+            conn, "people", ("national_id", "id", "name"), "national_id", numbers
+        )
+    }
+    first: dict[str, tuple[str, Entry]] = {}
+    ids: dict[str, str] = {}
+    matches: list[PersonMatch] = []
+    for pid, entry in list(people.rows.items()):
+        number = entry[2][at]
+        if number is None:
+            continue
+        owner, earlier = owners.get(number), first.get(number)
+        target = owner[0] if owner else earlier[0] if earlier else pid
+        first.setdefault(number, (target, entry))
+        if target == pid:
+            continue
+        source, unit, row = people.where(entry)
+        masked = mask_national_id(number)
+        if pid in known:
+            holder = f"person {target!r}" + ("" if owner else f" ({_where(people, earlier)})")
+            reason = f"the same national ID is already given to {holder}"
+            problems.add(Problem(source, "people", row, "national_id", masked, reason, unit))
+            continue
+        del people.rows[pid]
+        ids[pid] = target
+        matches.append(PersonMatch(source, row, unit, pid, target, masked, owner is not None))
+        if name_at is not None:
+            known_name = owner[1] if owner else earlier[1][2][name_at] if earlier else None
+            name = entry[2][name_at]
+            if known_name is not None and name != known_name:
+                problems.warn(
+                    f"{source} {unit} {row}: person {pid!r} has the national ID of {target!r} "
+                    f"but another name ({name!r}, not {known_name!r}); check the number"
+                )
+    return ids, matches
+
+
+def _where(people: Gathered, earlier: tuple[str, Entry] | None) -> str:
+    if earlier is None:
+        return ""
+    source, unit, row = people.where(earlier[1])
+    return f"{source} {unit} {row}"
