@@ -192,3 +192,76 @@ def test_backup_command(tmp_path: Path) -> None:
         1,
         f"Error: {str(out)!r} exists; pass overwrite=True to replace it\n",
     )
+
+
+# -- provenance -------------------------------------------------------------------------------
+
+ANHUI = Path(__file__).parent.parent / "examples" / "exchange" / "anhui-sanqu-2024"
+BROKEN = Path(__file__).parent.parent / "examples" / "exchange" / "broken"
+
+
+def test_every_import_that_writes_is_recorded_with_its_content_hash(tmp_path: Path) -> None:
+    from supervise.store.provenance import content_hash
+
+    with supervise.open(tmp_path / "p.db") as registry:
+        ningxia.build(registry)
+        report = registry.import_file(ANHUI)
+        registry.import_file(ANHUI)  # changes nothing: no record
+        registry.import_file(ANHUI, dry_run=True)  # writes nothing: no record
+        with pytest.raises(supervise.ImportFailed):
+            registry.import_file(BROKEN)  # refused: no record
+        (record,) = registry.imports()
+    assert record.source == str(ANHUI)
+    assert record.sha256 == content_hash([ANHUI])
+    assert len(record.sha256) == 64
+    assert record.imported_at.endswith("+00:00")
+    assert record.tables["people"] == report.tables["people"].to_dict()
+    assert (
+        record.to_dict()["tables"]["activities"]["inserted"] == report.tables["activities"].inserted
+    )
+
+
+def test_the_content_hash_changes_with_any_file_of_a_folder(tmp_path: Path) -> None:
+    from supervise.store.provenance import content_hash
+
+    folder = tmp_path / "batch"
+    shutil.copytree(ANHUI, folder)
+    before = content_hash([folder])
+    assert content_hash([folder]) == before
+    first = sorted(folder.iterdir())[0]
+    first.write_bytes(first.read_bytes() + b"\n")
+    assert content_hash([folder]) != before
+
+
+def test_a_version_1_database_gains_an_empty_imports_table(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    shutil.copy(FIXTURES / "schema-v1.db", path)
+    with supervise.open(path) as registry:
+        assert registry.imports() == []
+
+
+def test_the_imports_command(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from supervise.cli import cli
+
+    db = str(tmp_path / "p.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["demo", "--db", db]).exit_code == 0
+    assert runner.invoke(cli, ["imports", "--db", db]).stdout == "no imports recorded\n"
+    assert runner.invoke(cli, ["import", str(ANHUI), "--db", db]).exit_code == 0
+    table = runner.invoke(cli, ["imports", "--db", db]).stdout.splitlines()
+    assert table[0].split() == [
+        "id",
+        "imported",
+        "(UTC)",
+        "inserted",
+        "updated",
+        "sha256",
+        "source",
+    ]
+    assert table[1].split()[0] == "1"
+    (record,) = json.loads(runner.invoke(cli, ["imports", "--db", db, "--format", "json"]).stdout)
+    assert record["source"] == str(ANHUI)

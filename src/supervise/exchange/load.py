@@ -41,6 +41,7 @@ from supervise.exchange.read import Sheet, open_sheets
 from supervise.exchange.report import ImportReport, PersonMatch, TableCounts
 from supervise.store.attendees import replace_attendees, stored_attendees
 from supervise.store.integrity import check_references
+from supervise.store.provenance import content_hash, record_import
 from supervise.store.sql import Reference, insert_sql, q, references, select_in, upsert_sql
 from supervise.tables import ATTENDEES, TABLES
 
@@ -88,6 +89,11 @@ def import_files(
             report = _Import(conn, files, progress).run(dry_run)
             if dry_run:
                 raise _DryRun(report)
+            # Provenance lands with the data, in the same transaction. An import that changed
+            # nothing leaves no record, so re-importing a file leaves the registry as it was.
+            if report.changed:
+                tables = {name: counts.to_dict() for name, counts in report.tables.items()}
+                record_import(conn, report.source, content_hash(files), tables)
     except _DryRun as rolled_back:
         return rolled_back.report
     finally:

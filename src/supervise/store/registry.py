@@ -66,6 +66,7 @@ from supervise.store.attendees import replace_attendees, stored_attendees
 from supervise.store.integrity import check_references
 from supervise.store.population import population
 from supervise.store.progress import cohorts_progress
+from supervise.store.provenance import ImportRecord, list_imports
 from supervise.store.schema import SCHEMA_VERSION, check_version, migrate
 from supervise.store.sql import q, references, upsert_sql
 from supervise.tables import ATTENDEES, TABLES, table_of
@@ -274,6 +275,12 @@ class Registry:
         from supervise.exchange import import_files
 
         return import_files(self, [path], dry_run=dry_run, progress=progress)
+
+    def imports(self) -> list[ImportRecord]:
+        """Every import that wrote to this registry, oldest first: source, SHA-256 of the
+        content, time (UTC) and rows per table. Imports that changed nothing, dry runs and
+        refused files leave no record."""
+        return list_imports(self.conn)
 
     def export(
         self,

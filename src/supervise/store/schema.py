@@ -122,8 +122,17 @@ def _v1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _v2(conn: sqlite3.Connection) -> None:
+    """Version 2: provenance. One row per import that wrote to the registry: what was read
+    (as given, and its SHA-256), when, and the rows per table (JSON)."""
+    conn.execute(
+        "CREATE TABLE imports (id INTEGER PRIMARY KEY, source TEXT NOT NULL, "
+        "sha256 TEXT NOT NULL, imported_at TEXT NOT NULL, tables TEXT NOT NULL) STRICT"
+    )
+
+
 #: Migrations by the version they produce; ``_MIGRATIONS[n - 1]`` turns version n-1 into n.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 
 #: The schema version this `supervise` writes.
 SCHEMA_VERSION = len(_MIGRATIONS)
