@@ -4,13 +4,14 @@
 #   make report-png   write build/report/report.html and render it in headless Chromium to
 #                     build/report/report.png (needs: apt-get install chromium fonts-wqy-microhei)
 #   make cli-docs     regenerate the command reference in docs/cli.md from the --help texts
+#   make docs         build the documentation site into site/ (mkdocs build --strict)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= ningxia.db
 
-.PHONY: demo test pytest lint typecheck bench clean report-png cli-docs
+.PHONY: demo test pytest lint typecheck bench clean report-png cli-docs docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +32,10 @@ test: lint typecheck pytest
 cli-docs: $(STAMP)
 	$(BIN)/python scripts/cli_docs.py
 
+# NO_MKDOCS_2_WARNING silences Material's notice about its successor; warnings still fail.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 report-png: $(STAMP)
 	$(BIN)/python examples/report_png.py build/report
 
@@ -45,7 +50,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) build site *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
