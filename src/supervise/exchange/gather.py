@@ -344,6 +344,8 @@ def _picker(positions: list[int], width: int) -> Callable[[Sequence[Any]], Seque
     when the row is in layout order already."""
     if positions == list(range(width)):
         return None
+    if not positions:  # no column of the table at all (already reported): nothing to pick
+        return lambda cells: ()
     if len(positions) == 1:
         only = positions[0]
         return lambda cells: (cells[only],)
