@@ -607,3 +607,24 @@ def test_ningxia_second_batch_mid_program(registry: Any) -> None:
     assert result.phase_counts()["theory"]["exempt"] == 2
     final = registry.cohort_progress(ningxia.SECOND_BATCH, ningxia.REPORTED_ON)
     assert (final.completed, final.completion_rate) == (31, 1.0)
+
+
+def test_the_sql_path_also_ignores_records_of_phases_the_program_lacks(registry: Any) -> None:
+    records = [*snapshot_records(), act("2024-07-02", 8)]
+    registry.add(records)
+    registry.conn.execute(  # past the checks, as an old or foreign database might hold it
+        "INSERT INTO activities VALUES ('stray', 't1', 'c', 'other', '2024-07-03', 8.0, NULL)"
+    )
+    pure = supervise.progress(registry.snapshot("c"), AS_OF)
+    assert registry.cohort_progress("c", AS_OF) == pure
+    assert pure.trainee("t1").phase("theory").achieved == {"hours": 8.0}
+
+
+def snapshot_records() -> list[Any]:
+    return [
+        Program(id="p", name="项目"),
+        *phases(),
+        Cohort(id="c", program_id="p", name="第一批", starts_on="2024-07-01", ends_on="2024-08-31"),
+        Person(id="t1", name="学员t1"),
+        Enrollment(person_id="t1", cohort_id="c", enrolled_on="2024-06-01"),
+    ]

@@ -15,13 +15,16 @@ from supervise.core.snapshot import HOURS_PRECISION, PhaseTally
 __all__ = ["cohort_tallies", "tallies"]
 
 # {where} is one of two fixed fragments below, never user text.
+# Activities of phases their program lacks are dropped in Python (``known`` below): joining
+# every activity row to its cohort and phase costs more than the whole filter.
 _ACTIVITIES = """
 SELECT a.cohort_id, a.person_id, a.phase, sum(a.hours), count(DISTINCT a."on"), count(*)
 FROM activities a
-JOIN cohorts c ON c.id = a.cohort_id
-JOIN phases p ON p.program_id = c.program_id AND p.key = a.phase
 WHERE a."on" <= :as_of {where}
 GROUP BY a.cohort_id, a.person_id, a.phase
+"""
+_KNOWN_PHASES = """
+SELECT c.id, p.key FROM cohorts c JOIN phases p ON p.program_id = c.program_id
 """
 # Sessions are few next to their attendees: decide once per session whether it is long
 # enough, then fan out to attendees through the (session_id, person_id) key.
@@ -57,8 +60,6 @@ _ONE_COHORT = {
 }
 _NONE = (0, 0)
 
-Key = tuple[str, str, str]
-
 
 def tallies(
     conn: sqlite3.Connection, as_of: date, cohort_id: str | None = None
@@ -70,39 +71,37 @@ def tallies(
     def run(sql: str, alias: str) -> sqlite3.Cursor:
         return conn.execute(sql.format(where=_ONE_COHORT[alias] if cohort_id else ""), params)
 
-    activities = {
-        (c, p, ph): (hours, days, n) for c, p, ph, hours, days, n in run(_ACTIVITIES, "a")
-    }
+    known = set(conn.execute(_KNOWN_PHASES).fetchall())
     sessions = {(c, p, ph): (ok, n) for c, p, ph, ok, n in run(_SESSIONS, "s")}
     deliverables = {(c, p, ph): (ok, n) for c, p, ph, ok, n in run(_DELIVERABLES, "d")}
     exempt = {tuple(row) for row in run(_EXEMPTIONS, "e")}
     result: dict[str, dict[tuple[str, str], PhaseTally]] = {}
-
-    def put(key: Key, tally: PhaseTally) -> None:
-        cohort, person, phase = key
-        inner = result.get(cohort)
-        if inner is None:
-            inner = result[cohort] = {}
-        inner[person, phase] = tally
-
-    for key, (hours, days, n) in activities.items():
+    inner: dict[tuple[str, str], PhaseTally] = {}
+    current = None
+    # Activity groups arrive in cohort order (GROUP BY cohort_id first): one dict per cohort.
+    for cohort, person, phase, hours, days, n in run(_ACTIVITIES, "a"):
+        if (cohort, phase) not in known:
+            continue
+        if cohort != current:
+            current = cohort
+            inner = result.setdefault(cohort, {})
+        key = (cohort, person, phase)
         s_ok, s_n = sessions.pop(key, _NONE)
         d_ok, d_n = deliverables.pop(key, _NONE)
-        put(
-            key,
-            PhaseTally(
-                round(hours, HOURS_PRECISION), s_ok, days, d_ok, n + s_n + d_n, key in exempt
-            ),
+        inner[person, phase] = PhaseTally(
+            round(hours, HOURS_PRECISION), s_ok, days, d_ok, n + s_n + d_n, key in exempt
         )
-    for key, (s_ok, s_n) in sessions.items():
-        d_ok, d_n = deliverables.pop(key, _NONE)
-        put(key, PhaseTally(0.0, s_ok, 0, d_ok, s_n + d_n, key in exempt))
-    for key, (d_ok, d_n) in deliverables.items():
-        put(key, PhaseTally(0.0, 0, 0, d_ok, d_n, key in exempt))
-    for key in exempt:
-        cohort, person, phase = key
-        if (person, phase) not in result.get(cohort, {}):
-            put(key, PhaseTally(exempt=True))
+    for (cohort, person, phase), (s_ok, s_n) in sessions.items():
+        d_ok, d_n = deliverables.pop((cohort, person, phase), _NONE)
+        tally = PhaseTally(0.0, s_ok, 0, d_ok, s_n + d_n, (cohort, person, phase) in exempt)
+        result.setdefault(cohort, {})[person, phase] = tally
+    for (cohort, person, phase), (d_ok, d_n) in deliverables.items():
+        tally = PhaseTally(0.0, 0, 0, d_ok, d_n, (cohort, person, phase) in exempt)
+        result.setdefault(cohort, {})[person, phase] = tally
+    for cohort, person, phase in exempt:
+        mine = result.setdefault(cohort, {})
+        if (person, phase) not in mine:
+            mine[person, phase] = PhaseTally(exempt=True)
     return result
 
 
