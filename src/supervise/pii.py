@@ -25,6 +25,7 @@ from stdnum.cn import ric
 __all__ = [
     "MASKS",
     "check_national_id",
+    "compact_phone",
     "mask_national_id",
     "mask_phone",
     "normalize_phone",
@@ -109,10 +110,15 @@ _LOCATE: ContextVar[bool] = ContextVar("supervise_locate_national_ids", default=
 _COMPACT = re.compile(r"[0-9]{17}[0-9Xx]")
 
 
+def compact_phone(value: str) -> str:
+    """A phone number without spaces, dashes and brackets (not checked)."""
+    return _PHONE_SEPARATORS.sub("", value)
+
+
 def normalize_phone(value: str) -> str:
     """Strip spaces, dashes and brackets from a phone number and check it has 7 to 15 digits
     (an optional leading ``+``). Raises ``ValueError`` with a masked number otherwise."""
-    number = _PHONE_SEPARATORS.sub("", value)
+    number = compact_phone(value)
     if not _PHONE.fullmatch(number):
         raise ValueError(f"phone {mask_phone(number)} must have 7 to 15 digits")
     return number

@@ -21,7 +21,13 @@ from supervise.model._fields import (
     vocab,
 )
 from supervise.model.vocab import CredentialLevel, Gender, OutcomeKind
-from supervise.pii import check_national_id, mask_national_id, mask_phone, normalize_phone
+from supervise.pii import (
+    check_national_id,
+    compact_phone,
+    mask_national_id,
+    mask_phone,
+    normalize_phone,
+)
 
 __all__ = ["Credential", "Outcome", "Person"]
 
@@ -48,7 +54,8 @@ def _phone(value: Any, instance: Any, field: attrs.Attribute[Any]) -> str | None
     try:
         return normalize_phone(value)
     except ValueError as exc:
-        raise fail(instance, field.name, mask_phone(value.strip()), str(exc)) from None
+        # the same masked form as the message: the number without separators
+        raise fail(instance, field.name, mask_phone(compact_phone(value)), str(exc)) from None
 
 
 def _masked(mask: Any) -> Any:
