@@ -84,9 +84,9 @@ def time_import(trainees: int, repeat: int, workdir: Path) -> tuple[float, float
     return ours, raw
 
 
-def run(trainees: int, repeat: int, workdir: Path) -> dict[str, float]:
+def run(trainees: int, repeat: int, workdir: Path, imports: bool = True) -> dict[str, float]:
     print(f"\n{trainees:,} trainees")
-    imported, raw = time_import(trainees, repeat, workdir)
+    imported, raw = time_import(trainees, repeat, workdir) if imports else (float("nan"),) * 2
     scale = synth.Scale.of(trainees)
     path = workdir / f"synth-{trainees}.db"
     start = time.perf_counter()
@@ -117,12 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="also 10^6 trainees (long, GBs)")
     parser.add_argument("--repeat", type=int, default=2, help="runs per figure; the best counts")
     parser.add_argument("--sizes", type=int, nargs="*", help="trainee counts (default 10^4 10^5)")
+    parser.add_argument("--no-import", action="store_true", help="skip the import figure")
     args = parser.parse_args(argv)
     sizes = args.sizes or ([10_000, 100_000, 1_000_000] if args.full else [10_000, 100_000])
     per_trainee = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
-            per_trainee[n] = run(n, args.repeat, Path(tmp))
+            per_trainee[n] = run(n, args.repeat, Path(tmp), imports=not args.no_import)
     print("\nper trainee (µs)        " + "".join(f"{n:>14,}" for n in sizes))
     for figure in FIGURES:
         print(f"  {figure:<22}" + "".join(f"{per_trainee[n][figure]:14.1f}" for n in sizes))

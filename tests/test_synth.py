@@ -45,7 +45,7 @@ def test_proportions_follow_the_province_shape() -> None:
     assert province.trainees * province.activities == 1_000_000
     with supervise.open() as registry:
         counts = synth.write(registry, synth.Scale.of(2_000))
-        result = registry.cohort_progress("coh-0001", "2022-01-01")
+        result = registry.cohort_progress("coh-0001", "2026-06-30")
     assert counts["sessions"] == 2_000 * 10 // 5
     assert 0.01 < counts["exemptions"] / 2_000 < 0.04
     assert 0 < result.withdrawn < result.enrolled

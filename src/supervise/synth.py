@@ -180,13 +180,18 @@ def expert_pool_policy(scale: Scale) -> Any:
 # -- the shape ------------------------------------------------------------------------------
 
 
+_SPREAD_DAYS = 4 * 365
+
+
 def _program_id(p: int) -> str:
     return f"prog-{p:02d}"
 
 
 def _cohort(scale: Scale, c: int) -> tuple[str, str, date]:
-    """Cohort id, program id and start date; a cohort starts every week from 2021."""
-    return f"coh-{c:04d}", _program_id(c % scale.programs), date(2021, 3, 1) + timedelta(weeks=c)
+    """Cohort id, program id and start date; cohorts start evenly over the four years from
+    March 2021, however many there are (so every record predates mid-2026)."""
+    offset = timedelta(days=c * _SPREAD_DAYS // max(1, scale.cohorts))
+    return f"coh-{c:04d}", _program_id(c % scale.programs), date(2021, 3, 1) + offset
 
 
 def _trainees_of(scale: Scale, c: int) -> range:
