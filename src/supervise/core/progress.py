@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_TOLERANCE",
     "CohortProgress",
     "MentorLoad",
+    "PhasePlan",
     "PhaseProgress",
     "PhaseStatus",
     "RosterEntry",
@@ -46,8 +47,8 @@ __all__ = [
     "assemble",
     "assess",
     "is_withdrawn",
-    "phase_done",
     "progress",
+    "withdrawn",
 ]
 
 #: How far below the expected share a phase may fall before its trainee is behind.
@@ -346,7 +347,7 @@ def assemble(
     store's bulk path end here, so they cannot disagree."""
     if not 0 <= tolerance <= 1:
         raise ValueError(f"tolerance must be between 0 and 1, got {tolerance!r}")
-    plan = [_PhasePlan.of(spec, as_of) for spec in phases]
+    plan = [PhasePlan.of(spec, as_of) for spec in phases]
     total_weight = sum(p.weight for p in plan)
     trainees = tuple(
         _trainee(entry, plan, total_weight, tallies, as_of, tolerance)
@@ -367,18 +368,22 @@ def assemble(
 
 
 def is_withdrawn(enrollment: Any, as_of: date) -> bool:
-    """Whether an enrollment counts as withdrawn on ``as_of``."""
-    return enrollment.status is EnrollmentStatus.WITHDRAWN and (
-        enrollment.left_on is None or enrollment.left_on <= as_of
-    )
+    """Whether an enrollment (or roster entry) counts as withdrawn on ``as_of``."""
+    return withdrawn(enrollment.status, enrollment.left_on, as_of)
+
+
+def withdrawn(status: str, left_on: date | None, as_of: date) -> bool:
+    """The withdrawal rule: status ``withdrawn`` and ``left_on`` empty or not after ``as_of``."""
+    return status == EnrollmentStatus.WITHDRAWN and (left_on is None or left_on <= as_of)
 
 
 # Positions of the requirement figures in a PhaseTally.
 _FIELD = {name: PhaseTally._fields.index(name) for name in REQUIREMENT_NAMES}
 
 
-class _PhasePlan(NamedTuple):
-    """What is the same for every trainee of a phase on a date, computed once."""
+class PhasePlan(NamedTuple):
+    """What is the same for every trainee of a phase on a date, computed once: the
+    requirements, whether the phase is overdue and the share of its window elapsed."""
 
     key: str
     name: str
@@ -388,8 +393,12 @@ class _PhasePlan(NamedTuple):
     overdue: bool
     expected: float | None
 
+    def done(self, achieved: PhaseTally) -> bool:
+        """Whether the phase is complete or exempt, given what was achieved in it."""
+        return achieved.exempt or all(achieved[field] >= need for _, field, need in self.needs)
+
     @classmethod
-    def of(cls, spec: PhaseSpec, as_of: date) -> _PhasePlan:
+    def of(cls, spec: PhaseSpec, as_of: date) -> PhasePlan:
         required = spec.requirements.set()
         return cls(
             spec.key,
@@ -404,7 +413,7 @@ class _PhasePlan(NamedTuple):
 
 def _trainee(
     entry: RosterEntry,
-    plan: list[_PhasePlan],
+    plan: list[PhasePlan],
     total_weight: float,
     tallies: Tallies,
     as_of: date,
@@ -439,14 +448,7 @@ def _trainee(
     )
 
 
-def phase_done(spec: PhaseSpec, achieved: PhaseTally) -> bool:
-    """Whether a phase is complete or exempt, given what was achieved in it."""
-    return achieved.exempt or all(
-        achieved[_FIELD[name]] >= need for name, need in spec.requirements.set().items()
-    )
-
-
-def _phase(plan: _PhasePlan, achieved: PhaseTally) -> PhaseProgress:
+def _phase(plan: PhasePlan, achieved: PhaseTally) -> PhaseProgress:
     got = {}
     share = 0.0
     met = True

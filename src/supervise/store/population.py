@@ -14,9 +14,10 @@ from datetime import date
 from typing import Any
 
 from supervise.core.eligibility import Population
+from supervise.core.progress import PhasePlan, withdrawn
 from supervise.core.rules import Labels, Measure, PersonView
 from supervise.core.snapshot import HOURS_PRECISION, PhaseTally
-from supervise.model import CredentialLevel, EnrollmentStatus, OutcomeKind, PhaseSpec
+from supervise.model import CredentialLevel, OutcomeKind, PhaseSpec
 from supervise.store.tallies import tallies
 
 __all__ = ["population"]
@@ -134,11 +135,9 @@ def _completions(
 ) -> tuple[dict[str, set[str]], dict[str, set[tuple[str, str]]]]:
     """Programs each person completed and (program, phase) pairs done, from the tallies of
     every cohort, by the progress rules (withdrawn trainees complete no program)."""
-    plans: dict[str, list[tuple[str, tuple[tuple[int, float], ...]]]] = {}
-    fields = PhaseTally._fields
+    plans: dict[str, list[PhasePlan]] = {}
     for spec in phases:
-        needs = tuple((fields.index(name), need) for name, need in spec.requirements.set().items())
-        plans.setdefault(spec.program_id, []).append((spec.key, needs))
+        plans.setdefault(spec.program_id, []).append(PhasePlan.of(spec, as_of))
     counted = tallies(conn, as_of)
     completed: dict[str, set[str]] = {}
     done: dict[str, set[tuple[str, str]]] = {}
@@ -147,25 +146,16 @@ def _completions(
         "FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id WHERE e.enrolled_on <= ?",
         (as_of.isoformat(),),
     )
-    day = as_of.isoformat()
     for person, cohort, program, status, left_on in rows:
         plan = plans.get(program, [])
         mine = counted.get(cohort, {})
-        finished = []
-        for key, needs in plan:
-            tally = mine.get((person, key), _NOTHING)
-            if tally.exempt or all(tally[field] >= need for field, need in needs):
-                finished.append((program, key))
+        finished = [(program, p.key) for p in plan if p.done(mine.get((person, p.key), _NOTHING))]
         if finished:
             done.setdefault(person, set()).update(finished)
-        # ISO dates compare as text; withdrawn when left_on is empty or not after as_of
-        withdrawn = status == _WITHDRAWN and (left_on is None or left_on <= day)
-        if len(finished) == len(plan) and not withdrawn:
+        left = None if left_on is None else date.fromisoformat(left_on)
+        if len(finished) == len(plan) and not withdrawn(status, left, as_of):
             completed.setdefault(person, set()).add(program)
     return completed, done
-
-
-_WITHDRAWN = EnrollmentStatus.WITHDRAWN.value
 
 
 def _measure(conn: sqlite3.Connection, measure: Measure, base: dict[str, Any]) -> dict[str, float]:

@@ -12,7 +12,7 @@ from datetime import date
 
 from supervise.core.snapshot import HOURS_PRECISION, PhaseTally
 
-__all__ = ["cohort_tallies", "tallies"]
+__all__ = ["tallies"]
 
 # {where} is one of two fixed fragments below, never user text.
 # Activities of phases their program lacks are dropped in Python (``known`` below): joining
@@ -103,10 +103,3 @@ def tallies(
         if (person, phase) not in mine:
             mine[person, phase] = PhaseTally(exempt=True)
     return result
-
-
-def cohort_tallies(
-    conn: sqlite3.Connection, cohort_id: str, as_of: date
-) -> dict[tuple[str, str], PhaseTally]:
-    """Tallies by (person_id, phase key) for one cohort."""
-    return tallies(conn, as_of, cohort_id).get(cohort_id, {})
