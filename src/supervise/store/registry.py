@@ -68,7 +68,7 @@ from supervise.store.population import population
 from supervise.store.progress import cohorts_progress
 from supervise.store.provenance import ImportRecord, list_imports
 from supervise.store.schema import SCHEMA_VERSION, check_version, migrate
-from supervise.store.sql import q, references, upsert_sql
+from supervise.store.sql import q, references, select_in, upsert_sql
 from supervise.tables import ATTENDEES, TABLES, table_of
 
 if TYPE_CHECKING:
@@ -221,7 +221,9 @@ class Registry:
                     if name in rows and name != ATTENDEES.name:
                         changed[name] = self._upsert(name, rows[name])
                 if Session.__table__ in batch:
-                    changed[ATTENDEES.name] = self._replace_attendees(batch[Session.__table__])
+                    changed[ATTENDEES.name] = replace_attendees(
+                        self.conn, {s.id: s.attendees for s in batch[Session.__table__]}
+                    )
         except sqlite3.IntegrityError as exc:  # a backstop: the checks above should catch it
             raise IntegrityError("registry", "?", None, str(exc)) from None
         return {name: n for name, n in changed.items() if n or name != ATTENDEES.name}
@@ -233,25 +235,21 @@ class Registry:
         self.conn.executemany(sql, [tuple(row[c] for c in table.names) for row in rows])
         return self.conn.total_changes - before
 
-    def _replace_attendees(self, sessions: list[Session]) -> int:
-        """Store each session's attendee set, touching only sessions whose set changed."""
-        return replace_attendees(self.conn, {s.id: s.attendees for s in sessions})
-
     def _check_national_ids(self, people: list[Person]) -> None:
-        """A national ID already held by another person id is the same person: refuse."""
-        for person in people:
-            if person.national_id is None:
-                continue
-            other = self.conn.execute(
-                "SELECT id FROM people WHERE national_id = ? AND id != ?",
-                (person.national_id, person.id),
-            ).fetchone()
-            if other:
+        """A national ID already held by another person id is the same person: refuse.
+        One query per few hundred people, not one per person."""
+        numbers = {p.national_id: p for p in people if p.national_id is not None}
+        owners = list(
+            select_in(self.conn, "people", ("national_id", "id"), "national_id", list(numbers))
+        )
+        for number, owner in owners:
+            person = numbers[number]
+            if owner != person.id:
                 raise IntegrityError(
                     record_label(person),
                     "national_id",
-                    mask_national_id(person.national_id),
-                    f"the same national ID is already registered to person {other[0]!r}",
+                    mask_national_id(number),
+                    f"the same national ID is already registered to person {owner!r}",
                 )
 
     # -- exchange ----------------------------------------------------------------------------
@@ -333,14 +331,11 @@ class Registry:
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor]
         if cls is Session:
-            attendees = self._attendees([row["id"] for row in rows])
+            attendees = stored_attendees(self.conn, [row["id"] for row in rows])
             for row in rows:
                 row["attendees"] = sorted(attendees.get(row["id"], ()))
         with trusted_load():  # stored IDs were checked, and warned about, on write
             return [from_dict(cls, row) for row in rows]
-
-    def _attendees(self, session_ids: list[str]) -> dict[str, frozenset[str]]:
-        return stored_attendees(self.conn, session_ids)
 
     # -- progress ----------------------------------------------------------------------------
 
