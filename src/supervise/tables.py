@@ -34,7 +34,8 @@ REQUIREMENT_COLUMNS = {
 class Column:
     """One column: its English ``name`` and Chinese label ``zh``, its ``kind`` (``text``,
     ``integer``, ``real``, ``date`` or ``list``), the :class:`Vocabulary` it draws from (if
-    any), whether it is ``required`` and whether it holds personal data (``pii``)."""
+    any), whether it is ``required``, whether it holds personal data (``pii``) and, for
+    numbers kept to a fixed number of decimals, how many (``places``)."""
 
     name: str
     zh: str
@@ -42,6 +43,7 @@ class Column:
     required: bool
     vocab: type[Vocabulary] | None = None
     pii: bool = False
+    places: int | None = None
 
 
 @attrs.frozen
@@ -99,6 +101,7 @@ def _columns(cls: type[Any]) -> list[Column]:
                 required,
                 vocab,
                 field.metadata.get("pii", False),
+                field.metadata.get("places"),
             )
         )
     return columns

@@ -87,6 +87,9 @@ def import_files(
     try:
         with registry.transaction():
             report = _Import(conn, files, progress).run(dry_run)
+            registry.changed(
+                *(n for n, c in report.tables.items() if c.inserted or c.updated or c.removed)
+            )
             if dry_run:
                 raise _DryRun(report)
             # Provenance lands with the data, in the same transaction. An import that changed

@@ -23,6 +23,7 @@ from supervise.model.programs import (
 )
 from supervise.model.records import (
     DEFAULT_SESSION_PHASE,
+    HOURS_PLACES,
     Activity,
     Deliverable,
     Enrollment,
@@ -45,6 +46,7 @@ from supervise.model.vocab import (
 __all__ = [
     "DEFAULT_PHASES",
     "DEFAULT_SESSION_PHASE",
+    "HOURS_PLACES",
     "MODELS",
     "REQUIREMENT_NAMES",
     "Activity",

@@ -9,6 +9,7 @@ naming the record (class and key), the field and the value.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date
@@ -177,12 +178,36 @@ def _int_to_float(value: Any) -> Any:
     return float(value) if type(value) is int else value
 
 
-def number(zh: str, low: float, high: float, *, low_open: bool = False, **kw: Any) -> Any:
-    """A float within ``[low, high]`` (``(low, high]`` with ``low_open``); ints become floats."""
+def _to_places(places: int) -> Any:
+    def convert(value: Any) -> Any:
+        value = _int_to_float(value)
+        if type(value) is float and math.isfinite(value):
+            return round(value, places)
+        return value
+
+    return convert
+
+
+def number(
+    zh: str,
+    low: float,
+    high: float,
+    *,
+    low_open: bool = False,
+    places: int | None = None,
+    **kw: Any,
+) -> Any:
+    """A float within ``[low, high]`` (``(low, high]`` with ``low_open``); ints become floats.
+
+    With ``places``, the value is kept to that many decimals (rounded half to even), so that
+    sums of it are exact in any order and on any engine (see docs/progress.md)."""
+    metadata: dict[str, Any] = {"zh": zh, "range": (low, high, low_open)}
+    if places is not None:
+        metadata["places"] = places
     return attrs.field(
-        converter=_int_to_float,
+        converter=_int_to_float if places is None else _to_places(places),
         validator=_number_between(low, high, low_open=low_open),
-        metadata={"zh": zh, "range": (low, high, low_open)},
+        metadata=metadata,
         **kw,
     )
 

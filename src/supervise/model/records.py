@@ -26,6 +26,7 @@ from supervise.model.vocab import EnrollmentStatus, MentorKind, SessionForm
 
 __all__ = [
     "DEFAULT_SESSION_PHASE",
+    "HOURS_PLACES",
     "Activity",
     "Deliverable",
     "Enrollment",
@@ -36,6 +37,8 @@ __all__ = [
     "Session",
 ]
 
+#: Activity hours are kept to the micro-hour: sums of them are then exact, whatever the order.
+HOURS_PLACES = 6
 #: The phase a supervision session belongs to when none is given.
 DEFAULT_SESSION_PHASE = "accompanied_supervision"
 
@@ -107,7 +110,7 @@ class Activity:
     cohort_id: str = text("批次编号")
     phase: str = text("环节")
     on: date = day("日期")
-    hours: float = number("学时", 0, 24)
+    hours: float = number("学时", 0, 24, places=HOURS_PLACES)
     note: str | None = optional_text("备注")
 
 

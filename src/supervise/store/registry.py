@@ -67,7 +67,7 @@ from supervise.store.integrity import check_references
 from supervise.store.population import population
 from supervise.store.progress import cohorts_progress
 from supervise.store.provenance import ImportRecord, list_imports
-from supervise.store.schema import SCHEMA_VERSION, check_version, migrate
+from supervise.store.schema import GENERATION_TABLES, SCHEMA_VERSION, check_version, migrate
 from supervise.store.sql import q, references, select_in, upsert_sql
 from supervise.tables import ATTENDEES, TABLES, table_of
 
@@ -106,12 +106,16 @@ class Registry:
             conn.execute("PRAGMA foreign_keys = ON")
             self.conn = conn
             self.db = sqlite_utils.Database(conn, execute_plugins=False)
-            check_version(conn, where)  # before WAL: refuse a newer file without touching it
+            found = check_version(conn, where)  # before WAL: refuse a newer file untouched
             if self.path is not None:
                 self.db.enable_wal()
                 conn.execute("PRAGMA synchronous = NORMAL")
-            with self.transaction():
-                self.migrated_from = migrate(conn, where)
+            self._changed: set[str] = set()
+            #: The schema version the file had when opened (0 for a new registry).
+            self.migrated_from = found
+            if found < SCHEMA_VERSION:  # readers of a current file never take the write lock
+                with self.transaction():
+                    migrate(conn, where)
         except sqlite3.DatabaseError as exc:
             raise SuperviseError(f"cannot open {where!r} as a registry: {exc}") from None
         self._references = references(conn)
@@ -177,13 +181,37 @@ class Registry:
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
         self.conn.execute("BEGIN IMMEDIATE")
+        self._changed = set()
+        before = self.conn.total_changes
         try:
             yield
+            self._bump(self.conn.total_changes != before)
         except BaseException:
             if _in_transaction(self.conn):
                 self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._changed = set()
         self.conn.execute("COMMIT")
+
+    def changed(self, *tables: str) -> None:
+        """Declare, inside :meth:`transaction`, that the block writes ``tables``: on commit
+        they get new generation tokens, so the columnar copy of them is rebuilt before the
+        next answer. A transaction that changes rows without declaring any renews every
+        table's token (correct, only slower)."""
+        if not _in_transaction(self.conn):
+            raise SuperviseError("Registry.changed() is only meaningful inside transaction()")
+        self._changed.update(tables)
+
+    def _bump(self, wrote: bool) -> None:
+        if not wrote:
+            return
+        names = sorted(self._changed) if self._changed else GENERATION_TABLES
+        self.conn.executemany(
+            "INSERT INTO generations (name, token) VALUES (?, lower(hex(randomblob(8)))) "
+            "ON CONFLICT (name) DO UPDATE SET token = excluded.token",
+            [(name,) for name in names],
+        )
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -224,6 +252,7 @@ class Registry:
                     changed[ATTENDEES.name] = replace_attendees(
                         self.conn, {s.id: s.attendees for s in batch[Session.__table__]}
                     )
+                self.changed(*(name for name, n in changed.items() if n))
         except sqlite3.IntegrityError as exc:  # a backstop: the checks above should catch it
             raise IntegrityError("registry", "?", None, str(exc)) from None
         return {name: n for name, n in changed.items() if n or name != ATTENDEES.name}

@@ -13,8 +13,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from supervise.errors import SchemaVersionError
+from supervise.model import HOURS_PLACES
+from supervise.tables import TABLES
 
-__all__ = ["SCHEMA_VERSION", "check_version", "current_version", "migrate"]
+__all__ = [
+    "GENERATION_TABLES",
+    "SCHEMA_VERSION",
+    "check_version",
+    "current_version",
+    "migrate",
+]
+
+#: The tables whose changes the ``generations`` table tracks: every table of records.
+GENERATION_TABLES = tuple(TABLES)
 
 # Version 1: every table of the exchange format. Dates are ISO text; tables are STRICT so a
 # value of the wrong type is refused by SQLite itself, not stored.
@@ -131,8 +142,29 @@ def _v2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    """Version 3: generations, for the columnar copy. Every write that changes a table gives
+    it a new random token; a copy made at one token is exact for as long as the token stands.
+    Random rather than counted, so a registry rebuilt at the same path never matches the
+    copy of its predecessor. Activity hours are kept to the micro-hour from now on."""
+    conn.execute("CREATE TABLE generations (name TEXT PRIMARY KEY, token TEXT NOT NULL) STRICT")
+    conn.executemany(
+        "INSERT INTO generations (name, token) VALUES (?, lower(hex(randomblob(8))))",
+        [(name,) for name in GENERATION_TABLES],
+    )
+    rows = conn.execute("SELECT id, hours FROM activities").fetchall()
+    conn.executemany(
+        "UPDATE activities SET hours = ? WHERE id = ?",
+        [
+            (round(hours, HOURS_PLACES), id_)
+            for id_, hours in rows
+            if round(hours, HOURS_PLACES) != hours
+        ],
+    )
+
+
 #: Migrations by the version they produce; ``_MIGRATIONS[n - 1]`` turns version n-1 into n.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 
 #: The schema version this `supervise` writes.
 SCHEMA_VERSION = len(_MIGRATIONS)

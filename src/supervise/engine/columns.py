@@ -1,0 +1,65 @@
+"""The tables the semantics read, as typed columns: one definition for every way in.
+
+Whatever the data comes from (a registry file through DuckDB's SQLite reader, an in-memory
+registry's rows, or model objects built in a notebook), it reaches the engine as the raw
+rows the store keeps (dates as ISO text, numbers as stored) and is typed by one projection,
+:func:`typed_select`: dates become ``DATE``, kept-to-places numbers ``DECIMAL`` (so that sums
+are exact), and personal data (national ID, phone) is left out: no answer needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from supervise.tables import TABLES, Column, Table
+
+__all__ = ["ENGINE_TABLES", "arrow_of_rows", "engine_columns", "typed_select"]
+
+#: Every table the engine can read, by name.
+ENGINE_TABLES: Mapping[str, Table] = TABLES
+
+_SQL_TYPES = {"text": "VARCHAR", "integer": "BIGINT", "real": "DOUBLE", "date": "DATE"}
+_ARROW_TYPES = {
+    "text": pa.string(),
+    "integer": pa.int64(),
+    "real": pa.float64(),
+    "date": pa.string(),  # ISO text, as stored; typed_select makes it a DATE
+}
+
+
+def engine_columns(table: Table) -> tuple[Column, ...]:
+    """The columns of ``table`` the engine keeps: all but personal data."""
+    return tuple(c for c in table.columns if not c.pii)
+
+
+def _sql_type(column: Column) -> str:
+    if column.places is not None:
+        return f"DECIMAL(18, {column.places})"
+    return _SQL_TYPES[column.kind]
+
+
+def typed_select(table: Table, source: str) -> str:
+    """``SELECT`` of ``table``'s engine columns from ``source`` (a relation holding the raw
+    stored columns), each cast to its engine type."""
+    casts = ", ".join(
+        f'CAST("{c.name}" AS {_sql_type(c)}) AS "{c.name}"' for c in engine_columns(table)
+    )
+    return f"SELECT {casts} FROM {source}"
+
+
+def arrow_of_rows(table: Table, rows: Iterable[Sequence[Any]], names: Sequence[str]) -> pa.Table:
+    """An Arrow table of raw stored rows (tuples in the order of ``names``), restricted to
+    the engine columns, typed as the store keeps them (dates still ISO text)."""
+    kept = engine_columns(table)
+    position = {name: n for n, name in enumerate(names)}
+    columns: list[list[Any]] = [[] for _ in kept]
+    index = [position[c.name] for c in kept]
+    for row in rows:
+        for values, n in zip(columns, index, strict=True):
+            values.append(row[n])
+    return pa.table(
+        {c.name: pa.array(v, _ARROW_TYPES[c.kind]) for c, v in zip(kept, columns, strict=True)}
+    )
