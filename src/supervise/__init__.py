@@ -8,8 +8,7 @@ for the talent pool (and if not, exactly what is missing).
 >>> registry = supervise.open()          # or supervise.open("cohorts.db")
 """
 
-from supervise.core import rules
-from supervise.core.eligibility import EligibilityReport, PersonEligibility, Population, eligibility
+from supervise.core.eligibility import EligibilityReport, PersonEligibility
 from supervise.core.outcomes import OutcomeTally
 from supervise.core.policy import BUILTIN_POLICIES, Policy, PolicyError, load_policy
 from supervise.core.progress import (
@@ -19,13 +18,13 @@ from supervise.core.progress import (
     PhaseStatus,
     TraineeProgress,
     TraineeStatus,
-    progress,
 )
-from supervise.core.rules import PersonView, RuleResult
-from supervise.core.snapshot import CohortSnapshot, PhaseTally
+from supervise.core.snapshot import CohortSnapshot
 from supervise.core.targets import Target, TargetStatus, load_targets
 from supervise.core.tiers import TierCounts
 from supervise.dates import DateParseError, parse_date, years_between
+from supervise.engine.eligibility import eligibility_of_records as eligibility
+from supervise.engine.progress import progress
 from supervise.errors import (
     ImportFailed,
     IntegrityError,
@@ -62,7 +61,12 @@ from supervise.model import (
     SessionForm,
     default_phases,
 )
+from supervise.semantics import rules
+from supervise.semantics.rules import RuleResult
 from supervise.store import Registry, open
+
+# Results find their views (HTML, text, DataFrames) through supervise._display.
+import supervise.present  # noqa: F401  isort: skip
 
 __version__ = "0.1.0"
 
@@ -98,15 +102,12 @@ __all__ = [
     "Pairing",
     "Person",
     "PersonEligibility",
-    "PersonView",
     "PhaseProgress",
     "PhaseSpec",
     "PhaseStatus",
-    "PhaseTally",
     "Placement",
     "Policy",
     "PolicyError",
-    "Population",
     "Program",
     "Registry",
     "Requirements",

@@ -156,8 +156,8 @@ def expert_pool_policy(scale: Scale) -> Any:
     """The example expert-pool policy (``nx-expert-pool``) rewritten for the generated
     programs: completed one of them, intermediate credential or higher, five years of
     practice, and a case study scored 85 or a contribution to a local standard."""
-    from supervise.core import rules
     from supervise.core.policy import Policy
+    from supervise.semantics import rules
 
     return Policy(
         id="synth-expert-pool",

@@ -1,210 +1,80 @@
-"""Who qualifies under a policy, as of a date, and what everyone else is missing.
+"""Who qualifies under a policy, as of a date, and what everyone else is missing: results.
 
-:class:`Population` holds one :class:`~supervise.core.rules.PersonView` per person: the facts
-the policy's rules read, as of a date. Build it from model objects with
-:meth:`Population.from_records` (pure Python), or let the registry build it from SQL
-(:meth:`supervise.Registry.eligibility`); both give the same views, and the tests check it.
+Whether each rule holds for each person is decided by the statement of
+:mod:`supervise.semantics.eligibility` and arrives here as columns (a value and a verdict per
+rule, nested rules included). A :class:`PersonEligibility` is built when a caller reads it;
+its explanations (``results``, with actual and required values and messages) on first use,
+since a province-wide run seldom reads them all.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
-import math
-from collections.abc import Iterable
+from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
+import pyarrow as pa
 
-from supervise.core.policy import Policy
-from supervise.core.progress import PhaseStatus, TraineeStatus, progress
-from supervise.core.rules import Labels, Measure, PersonView, Rule, RuleResult
-from supervise.core.snapshot import HOURS_PRECISION, CohortSnapshot
-from supervise.dates import parse_date
-from supervise.model import (
-    Activity,
-    Cohort,
-    Credential,
-    CredentialLevel,
-    Deliverable,
-    Enrollment,
-    Outcome,
-    Person,
-    PhaseSpec,
-    Program,
-    Session,
-)
+from supervise import _display
+from supervise.semantics.eligibility import Node
+from supervise.semantics.rules import Labels, RuleResult
 
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-__all__ = ["EligibilityReport", "PersonEligibility", "Population", "eligibility", "measure_value"]
+__all__ = ["EligibilityColumns", "EligibilityReport", "PersonEligibility"]
 
 
-@attrs.frozen(kw_only=True)
-class Population:
-    """The people to assess, each as a :class:`PersonView` as of ``as_of`` (sorted by id),
-    with the names messages use and each program's phase keys (to check policies)."""
+@attrs.frozen(kw_only=True, eq=False)
+class EligibilityColumns:
+    """The columns of one run: ``table`` has ``person_id``, ``name`` and, for every rule
+    (``nodes``, nested ones included), ``value_<n>`` and ``met_<n>``; ``top`` numbers the
+    policy's own rules."""
 
-    as_of: date
-    views: tuple[PersonView, ...]
-    labels: Labels = attrs.field(factory=Labels)
-    phases: dict[str, frozenset[str]] = attrs.field(factory=dict)
+    table: pa.Table
+    nodes: tuple[Node, ...]
+    top: tuple[int, ...]
+    labels: Labels
 
-    @classmethod
-    def from_records(
-        cls,
-        records: Iterable[Any],
-        as_of: date | str,
-        measures: Iterable[Measure] = (),
-        people: Iterable[str] | None = None,
-    ) -> Population:
-        """Views of the people among ``records`` (or only ``people``), computed in Python.
+    @functools.cached_property
+    def person_ids(self) -> list[str]:
+        ids: list[str] = self.table.column("person_id").to_pylist()
+        return ids
 
-        ``measures`` are the figures to tally (``policy.measures()``)."""
-        day = parse_date(as_of)
-        records = list(records)
-        by_type: dict[type[Any], list[Any]] = {}
-        for record in records:
-            by_type.setdefault(type(record), []).append(record)
-        persons = sorted(by_type.get(Person, []), key=lambda p: p.id)
-        if people is not None:
-            wanted = set(people)
-            persons = [p for p in persons if p.id in wanted]
-        completed, done = _completions(records, by_type, day)
-        enrolled = _enrolled_programs(by_type, day)
-        figures = {m: _measure(m, by_type, day) for m in set(measures)}
-        views = tuple(
-            PersonView(
-                person_id=p.id,
-                name=p.name,
-                region_code=p.region_code,
-                practice_since=p.practice_since,
-                credential=_highest(
-                    c.level
-                    for c in by_type.get(Credential, [])
-                    if c.person_id == p.id and c.held_on(day)
-                ),
-                outcomes=frozenset(
-                    (o.kind, o.on)
-                    for o in by_type.get(Outcome, [])
-                    if o.person_id == p.id and o.on <= day
-                ),
-                programs=frozenset(enrolled.get(p.id, ())),
-                completed_programs=frozenset(completed.get(p.id, ())),
-                phases_done=frozenset(done.get(p.id, ())),
-                measures={m: v[p.id] for m, v in figures.items() if p.id in v},
+    @functools.cached_property
+    def verdicts(self) -> list[tuple[bool, ...]]:
+        """Per person, whether each of the policy's rules holds."""
+        columns = [self.table.column(f"met_{n}").to_pylist() for n in self.top]
+        return list(zip(*columns, strict=True)) if columns else [()] * self.table.num_rows
+
+    def explain(self, row: int) -> tuple[RuleResult, ...]:
+        """The results of the policy's rules for the person in ``row``."""
+        cells = self.table.slice(row, 1).to_pylist()[0]
+
+        def result(number: int) -> RuleResult:
+            node = self.nodes[number]
+            children = [result(c) for c in node.children]
+            return node.rule.explain(
+                cells[f"value_{number}"], cells[f"met_{number}"], children, self.labels
             )
-            for p in persons
-        )
-        return cls(as_of=day, views=views, **_context(by_type))
 
-
-def _context(by_type: dict[type[Any], list[Any]]) -> dict[str, Any]:
-    phases: dict[str, set[str]] = {p.id: set() for p in by_type.get(Program, [])}
-    names: dict[str, str] = {}
-    for spec in sorted(by_type.get(PhaseSpec, []), key=lambda s: (s.program_id, s.order)):
-        phases.setdefault(spec.program_id, set()).add(spec.key)
-        names.setdefault(spec.key, spec.name)
-    return {
-        "labels": Labels(phases=names, programs={p.id: p.name for p in by_type.get(Program, [])}),
-        "phases": {k: frozenset(v) for k, v in phases.items()},
-    }
-
-
-def _enrolled_programs(by_type: dict[type[Any], list[Any]], as_of: date) -> dict[str, set[str]]:
-    program_of = {c.id: c.program_id for c in by_type.get(Cohort, [])}
-    enrolled: dict[str, set[str]] = {}
-    for e in by_type.get(Enrollment, []):
-        if e.enrolled_on <= as_of and e.cohort_id in program_of:
-            enrolled.setdefault(e.person_id, set()).add(program_of[e.cohort_id])
-    return enrolled
-
-
-def _highest(levels: Iterable[CredentialLevel]) -> CredentialLevel | None:
-    return max(levels, key=lambda level: level.rank, default=None)
-
-
-def _completions(
-    records: list[Any], by_type: dict[type[Any], list[Any]], as_of: date
-) -> tuple[dict[str, set[str]], dict[str, set[tuple[str, str]]]]:
-    """Programs each person completed, and (program, phase) each person has done."""
-    completed: dict[str, set[str]] = {}
-    done: dict[str, set[tuple[str, str]]] = {}
-    for cohort in by_type.get(Cohort, []):
-        result = progress(CohortSnapshot.from_records(records, cohort.id), as_of)
-        for trainee in result.trainees:
-            if trainee.status is TraineeStatus.COMPLETED:
-                completed.setdefault(trainee.person_id, set()).add(cohort.program_id)
-            for phase in trainee.phases:
-                if phase.status in (PhaseStatus.COMPLETE, PhaseStatus.EXEMPT):
-                    done.setdefault(trainee.person_id, set()).add((cohort.program_id, phase.key))
-    return completed, done
-
-
-def _measure(
-    measure: Measure, by_type: dict[type[Any], list[Any]], as_of: date
-) -> dict[str, float]:
-    """One figure for every person who has a non-zero value (or any score)."""
-    program_of = {c.id: c.program_id for c in by_type.get(Cohort, [])}
-
-    def wanted(cohort_id: str, phase: str, on: date) -> bool:
-        return (
-            on <= as_of
-            and (measure.since is None or on >= measure.since)
-            and (measure.phase is None or phase == measure.phase)
-            and (measure.program is None or program_of.get(cohort_id) == measure.program)
-        )
-
-    if measure.kind == "hours":
-        hours: dict[str, list[float]] = {}
-        for a in by_type.get(Activity, []):
-            if wanted(a.cohort_id, a.phase, a.on):
-                hours.setdefault(a.person_id, []).append(a.hours)
-        totals = {p: round(math.fsum(h), HOURS_PRECISION) for p, h in hours.items()}
-        return {p: t for p, t in totals.items() if t}
-    if measure.kind == "sessions":
-        minimum = {
-            (s.program_id, s.key): s.requirements.min_session_minutes or 0
-            for s in by_type.get(PhaseSpec, [])
-        }
-        counts: dict[str, float] = {}
-        for s in by_type.get(Session, []):
-            long_enough = s.minutes >= minimum.get((program_of.get(s.cohort_id), s.phase), 0)
-            if long_enough and wanted(s.cohort_id, s.phase, s.on):
-                for person in s.attendees:
-                    counts[person] = counts.get(person, 0) + 1
-        return counts
-    if measure.kind == "best_score":
-        best: dict[str, float] = {}
-        for d in by_type.get(Deliverable, []):
-            if d.score is not None and wanted(d.cohort_id, d.phase, d.submitted_on):
-                best[d.person_id] = max(best.get(d.person_id, d.score), d.score)
-        return best
-    raise ValueError(f"unknown measure kind {measure.kind!r}")
-
-
-def measure_value(view: PersonView, measure: Measure) -> float | None:
-    """A view's figure for ``measure``: 0 for absent sums, ``None`` for an absent score."""
-    default = None if measure.kind == "best_score" else 0
-    return view.measures.get(measure, default)
+        return tuple(result(n) for n in self.top)
 
 
 @attrs.frozen(kw_only=True)
 class PersonEligibility:
-    """One person under a policy on ``as_of``: eligible when every rule of the policy holds.
-
-    Whether each rule holds (``met``) is decided for everyone at once; the explanations
-    (``results``, with actual and required values and messages) are built on first use,
-    since a province-wide run seldom reads them all."""
+    """One person under a policy on ``as_of``: eligible when every rule of the policy holds
+    (``met`` says which hold)."""
 
     person_id: str
     name: str
     met: tuple[bool, ...]
-    view: PersonView
-    rules: tuple[Rule, ...]
     as_of: date
-    labels: Labels = attrs.field(factory=Labels, eq=False)
+    columns: EligibilityColumns = attrs.field(eq=False, repr=False)
+    row: int = attrs.field(eq=False, repr=False)
 
     @property
     def eligible(self) -> bool:
@@ -218,7 +88,7 @@ class PersonEligibility:
     @functools.cached_property
     def results(self) -> tuple[RuleResult, ...]:
         """One result per rule of the policy, in order."""
-        return tuple(r.evaluate(self.view, self.as_of, self.labels) for r in self.rules)
+        return self.columns.explain(self.row)
 
     def missing(self) -> list[RuleResult]:
         """The unmet leaf results: exactly what is missing."""
@@ -235,6 +105,62 @@ class PersonEligibility:
         }
 
 
+class PeopleRows(Sequence[PersonEligibility]):
+    """Everyone assessed, in person-id order, each built on first read."""
+
+    def __init__(self, columns: EligibilityColumns, as_of: date) -> None:
+        self.columns = columns
+        self.as_of = as_of
+        self._built: dict[int, PersonEligibility] = {}
+
+    def __len__(self) -> int:
+        return int(self.columns.table.num_rows)
+
+    def _one(self, row: int) -> PersonEligibility:
+        person = self._built.get(row)
+        if person is None:
+            person = PersonEligibility(
+                person_id=self.columns.person_ids[row],
+                name=self.columns.table.column("name")[row].as_py(),
+                met=self.columns.verdicts[row],
+                as_of=self.as_of,
+                columns=self.columns,
+                row=row,
+            )
+            self._built[row] = person
+        return person
+
+    @overload
+    def __getitem__(self, index: int) -> PersonEligibility: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PersonEligibility]: ...
+    def __getitem__(self, index: int | slice) -> PersonEligibility | Sequence[PersonEligibility]:
+        if isinstance(index, slice):
+            return [self._one(n) for n in range(len(self))[index]]
+        return self._one(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[PersonEligibility]:
+        return (self._one(n) for n in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} people>"
+
+    def index(self, person_id: object, start: int = 0, stop: int | None = None) -> int:
+        ids = self.columns.person_ids
+        if isinstance(person_id, str):
+            at = bisect.bisect_left(ids, person_id)
+            if at < len(ids) and ids[at] == person_id:
+                return at
+        raise ValueError(f"{person_id!r} was not assessed")
+
+
 @attrs.frozen(kw_only=True)
 class EligibilityReport:
     """Everyone assessed under a policy on ``as_of``, in person-id order."""
@@ -243,17 +169,30 @@ class EligibilityReport:
     policy_version: str
     policy_name: str
     as_of: date
-    people: tuple[PersonEligibility, ...]
+    people: Sequence[PersonEligibility]
 
     @property
     def eligible(self) -> tuple[str, ...]:
         """Person ids of everyone who qualifies."""
-        return tuple(p.person_id for p in self.people if p.eligible)
+        people = self.people
+        if isinstance(people, PeopleRows):
+            columns = people.columns
+            return tuple(
+                p for p, met in zip(columns.person_ids, columns.verdicts, strict=True) if all(met)
+            )
+        return tuple(p.person_id for p in people if p.eligible)
 
     def person(self, person_id: str) -> PersonEligibility:
-        for p in self.people:
-            if p.person_id == person_id:
-                return p
+        people = self.people
+        if isinstance(people, PeopleRows):
+            try:
+                return people[people.index(person_id)]
+            except ValueError:
+                pass
+        else:
+            for p in people:
+                if p.person_id == person_id:
+                    return p
         raise KeyError(f"{person_id!r} was not assessed")
 
     def missing(self, person_id: str) -> list[RuleResult]:
@@ -262,7 +201,15 @@ class EligibilityReport:
 
     def nearly(self, n: int = 1) -> tuple[str, ...]:
         """Person ids of those who miss by exactly ``n`` of the policy's rules."""
-        return tuple(p.person_id for p in self.people if p.unmet == n)
+        people = self.people
+        if isinstance(people, PeopleRows):
+            columns = people.columns
+            return tuple(
+                p
+                for p, met in zip(columns.person_ids, columns.verdicts, strict=True)
+                if met.count(False) == n
+            )
+        return tuple(p.person_id for p in people if p.unmet == n)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data; the shape is a public contract (docs/eligibility.md)."""
@@ -281,15 +228,11 @@ class EligibilityReport:
         """A pandas DataFrame: ``rules`` (one row per person and rule, the default) or
         ``people`` (one row per person with everything missing), messages in ``lang``.
         Needs ``supervise[pandas]``."""
-        from supervise.present.frames import eligibility_frame
-
-        return eligibility_frame(self, table, lang)
+        return _display.frame(self, table, lang)
 
     def to_html(self, lang: str = "zh", only: bool | None = None) -> str:
         """An HTML table: a green tick, or a red cross and everything missing."""
-        from supervise.present.eligibility import to_html
-
-        return to_html(self, lang, only=only)
+        return _display.html(self, lang, only)
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -297,61 +240,7 @@ class EligibilityReport:
     def to_text(self, lang: str = "zh", only: bool | None = None) -> str:
         """A terminal table: one row per person with a tick or the first missing thing
         (only the eligible, or only the others, with ``only=True`` / ``False``)."""
-        from supervise.present.eligibility import to_text
-
-        return to_text(self, lang, only=only)
+        return _display.text(self, lang, 80, only)
 
     def __str__(self) -> str:
         return self.to_text()
-
-
-def eligibility(
-    policy: Policy,
-    data: Population | Iterable[Any],
-    as_of: date | str | None = None,
-    people: Iterable[str] | None = None,
-) -> EligibilityReport:
-    """Assess everyone in ``data`` under ``policy``.
-
-    ``data`` is a :class:`Population` (already as of a date) or any iterable of model records,
-    assessed as of ``as_of`` (default today), optionally narrowed to ``people``.
-
-    >>> from supervise.core.policy import load_policy
-    >>> from supervise.demo import ningxia
-    >>> report = eligibility(load_policy("nx-expert-pool"), ningxia.records(), "2024-12-06")
-    >>> len(report.people), len(report.eligible)
-    (78, 27)
-    """
-    if isinstance(data, Population):
-        if as_of is not None and parse_date(as_of) != data.as_of:
-            raise ValueError(f"the population is as of {data.as_of}, not {as_of}")
-        population = data
-        if people is not None:
-            wanted = set(people)
-            population = attrs.evolve(
-                population, views=tuple(v for v in data.views if v.person_id in wanted)
-            )
-    else:
-        day = date.today() if as_of is None else parse_date(as_of)
-        population = Population.from_records(data, day, policy.measures(), people)
-    policy.check(population.phases)
-    day, rules, labels = population.as_of, policy.rules, population.labels
-    assessed = tuple(
-        PersonEligibility(
-            person_id=view.person_id,
-            name=view.name,
-            met=tuple(r.holds(view, day) for r in rules),
-            view=view,
-            rules=rules,
-            as_of=day,
-            labels=labels,
-        )
-        for view in population.views
-    )
-    return EligibilityReport(
-        policy_id=policy.id,
-        policy_version=policy.version,
-        policy_name=policy.name,
-        as_of=population.as_of,
-        people=assessed,
-    )

@@ -31,8 +31,8 @@ from typing import Any, cast
 
 import attrs
 
-from supervise.core.rules import KINDS, Measure, Rule
 from supervise.errors import SuperviseError
+from supervise.semantics.rules import KINDS, Rule
 
 __all__ = ["BUILTIN_POLICIES", "Policy", "PolicyError", "load_policy", "policy_from_dict"]
 
@@ -64,7 +64,7 @@ def _rules(value: Any) -> tuple[Rule, ...]:
 class Policy:
     """A named, versioned set of rules that must all hold (入库条件).
 
-    >>> from supervise.core import rules
+    >>> from supervise.semantics import rules
     >>> policy = Policy(id="demo", name="示例", version="1",
     ...                 rules=[rules.credential_at_least("intermediate")])
     >>> policy.rules[0].kind
@@ -76,10 +76,6 @@ class Policy:
     version: str = attrs.field(validator=_text, converter=str)
     description: str = ""
     rules: tuple[Rule, ...] = attrs.field(converter=_rules)
-
-    def measures(self) -> set[Measure]:
-        """Every per-person figure the rules read."""
-        return set().union(*(r.measures() for r in self.rules))
 
     def check(self, phases_by_program: Mapping[str, Iterable[str]]) -> None:
         """Raise :class:`PolicyError` when a rule names a program or phase the data lacks.

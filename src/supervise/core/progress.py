@@ -1,35 +1,26 @@
-"""How far along is a cohort, as of a date: pure functions over model objects.
+"""How far along a cohort is, as of a date: the result objects.
 
-The rules (docs/progress.md spells them out with examples):
-
-- records dated after ``as_of`` do not count; neither do enrollments, exemptions, pairings or
-  outcomes dated after it;
-- a phase's *fraction* is the mean, over its set requirements, of min(1, achieved / required);
-  it is complete when every set requirement is met, and exempt when an exemption was granted;
-- status precedence: exempt, complete, overdue (``as_of`` after ``due_on``), not_started (no
-  records), in_progress;
-- *expected* is the share of the phase window elapsed; a trainee is *behind* when some phase's
-  fraction is below expected - tolerance;
-- a trainee is withdrawn when the enrollment says withdrawn and ``left_on`` is empty or not
-  after ``as_of``; withdrawn trainees are listed but never behind and left out of phase counts
-  and of the completion-rate denominator;
-- a trainee has completed when every phase is complete or exempt (the records decide, not the
-  stored enrollment status); progress is the weighted mean of phase fractions.
+The figures are decided by :mod:`supervise.semantics.progress` (docs/progress.md states the
+rules in prose) and arrive here as columns, one row per trainee and one per trainee and phase.
+A :class:`CohortProgress` keeps those columns and builds :class:`TraineeProgress` and
+:class:`PhaseProgress` objects only when a caller reads them, so that the progress of every
+cohort of a province costs columns, not a million objects; ``to_arrow()`` and ``to_pandas()``
+come straight from the columns.
 """
 
 from __future__ import annotations
 
+import bisect
 import enum
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
+import pyarrow as pa
 
-from supervise.core.snapshot import CohortSnapshot, PhaseTally, Tallies, tally
-from supervise.dates import parse_date
-from supervise.model import REQUIREMENT_NAMES, Cohort, EnrollmentStatus, OutcomeKind, PhaseSpec
+from supervise import _display
+from supervise.model import REQUIREMENT_NAMES
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -38,22 +29,15 @@ __all__ = [
     "DEFAULT_TOLERANCE",
     "CohortProgress",
     "MentorLoad",
-    "PhasePlan",
     "PhaseProgress",
     "PhaseStatus",
-    "RosterEntry",
+    "ProgressColumns",
     "TraineeProgress",
     "TraineeStatus",
-    "assemble",
-    "assess",
-    "is_withdrawn",
-    "progress",
-    "withdrawn",
 ]
 
 #: How far below the expected share a phase may fall before its trainee is behind.
 DEFAULT_TOLERANCE = 0.25
-_NOTHING = PhaseTally()
 
 
 class PhaseStatus(enum.StrEnum):
@@ -94,7 +78,8 @@ class TraineeStatus(enum.StrEnum):
 @attrs.frozen(kw_only=True)
 class PhaseProgress:
     """One trainee in one phase: ``achieved`` and ``required`` are keyed by requirement name
-    (hours, sessions, days, deliverables), for the requirements the phase sets."""
+    (hours, sessions, days, deliverables), for the requirements the phase sets; ``behind``
+    when the fraction is below the expected share minus the tolerance."""
 
     key: str
     name: str
@@ -103,6 +88,7 @@ class PhaseProgress:
     expected: float | None
     achieved: Mapping[str, float]
     required: Mapping[str, float]
+    behind: bool = False
 
     @property
     def done(self) -> bool:
@@ -114,6 +100,7 @@ class PhaseProgress:
             "status": self.status.value,
             "fraction": self.fraction,
             "expected": self.expected,
+            "behind": self.behind,
             "achieved": dict(self.achieved),
             "required": dict(self.required),
         }
@@ -179,8 +166,141 @@ class MentorLoad:
 
 
 @attrs.frozen(kw_only=True)
+class PhasePlan:
+    """A phase as results show it: key, name and the requirements it sets."""
+
+    key: str
+    name: str
+    required: Mapping[str, float]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ProgressColumns:
+    """The columns of one progress run: ``trainees`` (one row per trainee, in cohort and
+    person order) and ``phases`` (one row per trainee and phase, in trainee and phase
+    order), with each program's phases. Shared by the :class:`CohortProgress` of every
+    cohort of the run, each of which reads its own rows."""
+
+    trainees: pa.Table
+    phases: pa.Table
+    plans: Mapping[str, tuple[PhasePlan, ...]]
+    offsets: tuple[int, ...]  # first phase row of each trainee, and one past the last
+
+    @classmethod
+    def of(
+        cls, trainees: pa.Table, phases: pa.Table, plans: Mapping[str, tuple[PhasePlan, ...]]
+    ) -> ProgressColumns:
+        offsets = [0]
+        for program in trainees.column("program_id").to_pylist():
+            offsets.append(offsets[-1] + len(plans.get(program, ())))
+        if offsets[-1] != phases.num_rows:
+            raise ValueError("phase rows do not match the trainees' programs")
+        return cls(trainees=trainees, phases=phases, plans=plans, offsets=tuple(offsets))
+
+    def build(self, start: int, stop: int) -> list[TraineeProgress]:
+        """The trainees of rows ``start`` to ``stop``, as objects."""
+        rows = self.trainees.slice(start, stop - start).to_pylist()
+        first, last = self.offsets[start], self.offsets[stop]
+        cells = {
+            name: self.phases.column(name).slice(first, last - first).to_pylist()
+            for name in _PHASE_CELLS
+        }
+        built = []
+        at = 0
+        for row in rows:
+            plan = self.plans.get(row["program_id"], ())
+            phases = []
+            for spec in plan:
+                phases.append(
+                    PhaseProgress(
+                        key=spec.key,
+                        name=spec.name,
+                        status=PhaseStatus(cells["status"][at]),
+                        fraction=cells["fraction"][at],
+                        expected=cells["expected"][at],
+                        achieved={n: cells[n][at] for n in spec.required},
+                        required=spec.required,
+                        behind=cells["behind"][at],
+                    )
+                )
+                at += 1
+            built.append(
+                TraineeProgress(
+                    person_id=row["person_id"],
+                    name=row["name"],
+                    team=row["team"],
+                    status=TraineeStatus(row["status"]),
+                    progress=row["progress"],
+                    behind=row["behind"],
+                    phases=tuple(phases),
+                )
+            )
+        return built
+
+
+_PHASE_CELLS = ("status", "fraction", "expected", "behind", *REQUIREMENT_NAMES)
+
+
+class TraineeRows(Sequence[TraineeProgress]):
+    """A cohort's trainees, as a read-only sequence built from the columns on first read
+    (a sequence equals any other holding equal trainees in the same order)."""
+
+    def __init__(self, columns: ProgressColumns, start: int, stop: int) -> None:
+        self.columns = columns
+        self.start, self.stop = start, stop
+        self._built: list[TraineeProgress] | None = None
+
+    def _items(self) -> list[TraineeProgress]:
+        if self._built is None:
+            self._built = self.columns.build(self.start, self.stop)
+        return self._built
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    @overload
+    def __getitem__(self, index: int) -> TraineeProgress: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[TraineeProgress]: ...
+    def __getitem__(self, index: int | slice) -> TraineeProgress | Sequence[TraineeProgress]:
+        return self._items()[index]
+
+    def __iter__(self) -> Iterator[TraineeProgress]:
+        return iter(self._items())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} trainees>"
+
+    def column(self, name: str) -> list[Any]:
+        """One column of the trainee rows (``person_id``, ``status``, ``behind``, ...)
+        without building objects."""
+        values: list[Any] = (
+            self.columns.trainees.column(name).slice(self.start, len(self)).to_pylist()
+        )
+        return values
+
+    def arrow(self) -> tuple[pa.Table, pa.Table]:
+        """This cohort's trainee rows and trainee-phase rows, as Arrow tables."""
+        first, last = self.columns.offsets[self.start], self.columns.offsets[self.stop]
+        return (
+            self.columns.trainees.slice(self.start, len(self)),
+            self.columns.phases.slice(first, last - first),
+        )
+
+
+@attrs.frozen(kw_only=True)
 class CohortProgress:
-    """How far along a cohort is on ``as_of``: see the module docstring for the rules."""
+    """How far along a cohort is on ``as_of`` (the rules: docs/progress.md).
+
+    ``enrolled`` counts trainees enrolled by ``as_of``; ``completion_rate`` is completed /
+    (enrolled - withdrawn), ``None`` when nobody remains enrolled."""
 
     cohort_id: str
     cohort_name: str
@@ -188,71 +308,63 @@ class CohortProgress:
     as_of: date
     tolerance: float
     phases: tuple[tuple[str, str], ...]  # (key, name) in order
-    trainees: tuple[TraineeProgress, ...]
+    trainees: Sequence[TraineeProgress]
     mentors: tuple[MentorLoad, ...]
     outcomes: Mapping[str, int]
-
-    @property
-    def enrolled(self) -> int:
-        return len(self.trainees)
-
-    @property
-    def withdrawn(self) -> int:
-        return sum(t.status is TraineeStatus.WITHDRAWN for t in self.trainees)
-
-    @property
-    def completed(self) -> int:
-        return sum(t.status is TraineeStatus.COMPLETED for t in self.trainees)
-
-    @property
-    def completion_rate(self) -> float | None:
-        """completed / (enrolled - withdrawn); ``None`` when nobody remains enrolled."""
-        remaining = self.enrolled - self.withdrawn
-        return self.completed / remaining if remaining else None
+    enrolled: int
+    withdrawn: int
+    completed: int
+    completion_rate: float | None
+    counts: Mapping[str, Mapping[str, int]] = attrs.field(repr=False)
 
     @property
     def behind(self) -> tuple[str, ...]:
         """Person ids of trainees behind schedule, in roster order."""
-        return tuple(t.person_id for t in self.trainees if t.behind)
+        rows = self.trainees
+        if isinstance(rows, TraineeRows):
+            flags = rows.column("behind")
+            return tuple(p for p, b in zip(rows.column("person_id"), flags, strict=True) if b)
+        return tuple(t.person_id for t in rows if t.behind)
 
     def phase_counts(self) -> dict[str, dict[str, int]]:
         """Per phase, how many (non-withdrawn) trainees are in each status."""
-        counts = {key: dict.fromkeys((s.value for s in PhaseStatus), 0) for key, _ in self.phases}
-        for t in self.trainees:
-            if t.status is not TraineeStatus.WITHDRAWN:
-                for p in t.phases:
-                    counts[p.key][p.status.value] += 1
-        return counts
+        return {key: dict(self.counts[key]) for key, _ in self.phases}
 
     def trainee(self, person_id: str) -> TraineeProgress:
         """The progress of one trainee."""
-        for t in self.trainees:
-            if t.person_id == person_id:
-                return t
+        rows = self.trainees
+        if isinstance(rows, TraineeRows):
+            ids = rows.column("person_id")
+            at = bisect.bisect_left(ids, person_id)
+            if at < len(ids) and ids[at] == person_id:
+                return rows[at]
+        else:
+            for t in rows:
+                if t.person_id == person_id:
+                    return t
         raise KeyError(f"{person_id!r} is not enrolled in cohort {self.cohort_id!r}")
+
+    def to_arrow(self, table: str = "trainee_phases") -> pa.Table:
+        """An Arrow table: ``trainee_phases`` (one row per trainee and phase, the default) or
+        ``trainees`` (one row per trainee), the columns of ``to_pandas()``."""
+        return _display.arrow(self, table)
 
     def to_pandas(self, table: str = "trainee_phases") -> DataFrame:
         """A pandas DataFrame: ``trainee_phases`` (one row per trainee and phase, the
         default), ``trainees`` (one row per trainee, a fraction column per phase),
         ``phases`` (status counts per phase) or ``mentors``. Needs ``supervise[pandas]``."""
-        from supervise.present.frames import progress_frame
-
-        return progress_frame(self, table)
+        return _display.frame(self, table)
 
     def to_html(self, lang: str = "zh") -> str:
         """A compact HTML table, statuses coloured, in ``lang`` (``zh`` or ``en``)."""
-        from supervise.present.progress import to_html
-
-        return to_html(self, lang)
+        return _display.html(self, lang)
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
     def to_text(self, lang: str = "zh") -> str:
         """A terminal table: summary, one row per trainee, mentor load, outcomes."""
-        from supervise.present.progress import to_text
-
-        return to_text(self, lang)
+        return _display.text(self, lang)
 
     def __str__(self) -> str:
         return self.to_text()
@@ -275,247 +387,3 @@ class CohortProgress:
             "mentors": [m.to_dict() for m in self.mentors],
             "outcomes": dict(self.outcomes),
         }
-
-
-def progress(
-    snapshot: CohortSnapshot, as_of: date | str, tolerance: float = DEFAULT_TOLERANCE
-) -> CohortProgress:
-    """How far along the snapshot's cohort is on ``as_of``, computed from its records.
-
-    >>> from supervise.demo import ningxia
-    >>> snapshot = CohortSnapshot.from_records(ningxia.records(), ningxia.SECOND_BATCH)
-    >>> result = progress(snapshot, "2024-10-15")
-    >>> result.enrolled, len(result.behind)
-    (31, 2)
-    """
-    day = parse_date(as_of)
-    return assess(snapshot, tally(snapshot, day), day, tolerance)
-
-
-class RosterEntry(NamedTuple):
-    """A trainee on a cohort's roll, as assessment needs it (cheap to build in bulk)."""
-
-    person_id: str
-    name: str
-    enrolled_on: date
-    status: EnrollmentStatus
-    left_on: date | None
-    team: str | None
-
-
-def assess(
-    snapshot: CohortSnapshot, tallies: Tallies, as_of: date, tolerance: float = DEFAULT_TOLERANCE
-) -> CohortProgress:
-    """Progress from precomputed ``tallies`` (by person and phase); the snapshot supplies the
-    program, phases, roster, mentors and outcomes. Its record tuples are not read."""
-    names = snapshot.names
-    roster = [
-        RosterEntry(
-            e.person_id,
-            names.get(e.person_id, e.person_id),
-            e.enrolled_on,
-            e.status,
-            e.left_on,
-            e.team,
-        )
-        for e in snapshot.enrollments
-    ]
-    return assemble(
-        snapshot.cohort,
-        snapshot.phases,
-        roster,
-        tallies,
-        _mentor_load(snapshot, names, as_of),
-        _outcomes(snapshot, {r.person_id for r in roster if r.enrolled_on <= as_of}, as_of),
-        as_of,
-        tolerance,
-    )
-
-
-def assemble(
-    cohort: Cohort,
-    phases: Sequence[PhaseSpec],
-    roster: Iterable[RosterEntry],
-    tallies: Tallies,
-    mentors: tuple[MentorLoad, ...],
-    outcomes: Mapping[str, int],
-    as_of: date,
-    tolerance: float = DEFAULT_TOLERANCE,
-) -> CohortProgress:
-    """The cohort's progress from its roster (entries enrolled after ``as_of`` are left out),
-    tallies by (person, phase), mentor load and outcome counts. Both the pure path and the
-    store's bulk path end here, so they cannot disagree."""
-    if not 0 <= tolerance <= 1:
-        raise ValueError(f"tolerance must be between 0 and 1, got {tolerance!r}")
-    plan = [PhasePlan.of(spec, as_of) for spec in phases]
-    total_weight = sum(p.weight for p in plan)
-    trainees = tuple(
-        _trainee(entry, plan, total_weight, tallies, as_of, tolerance)
-        for entry in sorted(roster, key=lambda r: r.person_id)
-        if entry.enrolled_on <= as_of
-    )
-    return CohortProgress(
-        cohort_id=cohort.id,
-        cohort_name=cohort.name,
-        program_id=cohort.program_id,
-        as_of=as_of,
-        tolerance=tolerance,
-        phases=tuple((p.key, p.name) for p in phases),
-        trainees=trainees,
-        mentors=mentors,
-        outcomes=outcomes,
-    )
-
-
-def is_withdrawn(enrollment: Any, as_of: date) -> bool:
-    """Whether an enrollment (or roster entry) counts as withdrawn on ``as_of``."""
-    return withdrawn(enrollment.status, enrollment.left_on, as_of)
-
-
-def withdrawn(status: str, left_on: date | None, as_of: date) -> bool:
-    """The withdrawal rule: status ``withdrawn`` and ``left_on`` empty or not after ``as_of``."""
-    return status == EnrollmentStatus.WITHDRAWN and (left_on is None or left_on <= as_of)
-
-
-# Positions of the requirement figures in a PhaseTally.
-_FIELD = {name: PhaseTally._fields.index(name) for name in REQUIREMENT_NAMES}
-
-
-class PhasePlan(NamedTuple):
-    """What is the same for every trainee of a phase on a date, computed once: the
-    requirements, whether the phase is overdue and the share of its window elapsed."""
-
-    key: str
-    name: str
-    weight: float
-    required: dict[str, float]
-    needs: tuple[tuple[str, int, float], ...]  # (name, field position in PhaseTally, required)
-    overdue: bool
-    expected: float | None
-
-    def done(self, achieved: PhaseTally) -> bool:
-        """Whether the phase is complete or exempt, given what was achieved in it."""
-        return achieved.exempt or all(achieved[field] >= need for _, field, need in self.needs)
-
-    @classmethod
-    def of(cls, spec: PhaseSpec, as_of: date) -> PhasePlan:
-        required = spec.requirements.set()
-        return cls(
-            spec.key,
-            spec.name,
-            spec.weight,
-            required,
-            tuple((name, _FIELD[name], need) for name, need in required.items()),
-            spec.due_on is not None and as_of > spec.due_on,
-            _expected(spec, as_of),
-        )
-
-
-def _trainee(
-    entry: RosterEntry,
-    plan: list[PhasePlan],
-    total_weight: float,
-    tallies: Tallies,
-    as_of: date,
-    tolerance: float,
-) -> TraineeProgress:
-    # Plain loops: this runs once per trainee of a province.
-    withdrawn = is_withdrawn(entry, as_of)
-    results = []
-    overall = 0.0
-    complete = True
-    behind = False
-    for p in plan:
-        r = _phase(p, tallies.get((entry.person_id, p.key), _NOTHING))
-        results.append(r)
-        overall += p.weight * r.fraction
-        if r.status is not PhaseStatus.COMPLETE and r.status is not PhaseStatus.EXEMPT:
-            complete = False
-        if r.expected is not None and r.fraction < r.expected - tolerance:
-            behind = True
-    if withdrawn:
-        status, behind = TraineeStatus.WITHDRAWN, False
-    else:
-        status = TraineeStatus.COMPLETED if complete else TraineeStatus.ACTIVE
-    return TraineeProgress(
-        person_id=entry.person_id,
-        name=entry.name,
-        team=entry.team,
-        status=status,
-        progress=overall / total_weight if total_weight else 1.0,
-        behind=behind,
-        phases=tuple(results),
-    )
-
-
-def _phase(plan: PhasePlan, achieved: PhaseTally) -> PhaseProgress:
-    got = {}
-    share = 0.0
-    met = True
-    for name, field, need in plan.needs:
-        value = got[name] = achieved[field]
-        if value >= need:
-            share += 1.0
-        else:
-            met = False
-            share += value / need
-    if achieved.exempt:
-        status, fraction = PhaseStatus.EXEMPT, 1.0
-    else:
-        fraction = share / len(plan.needs) if plan.needs else 1.0
-        if met:
-            status = PhaseStatus.COMPLETE
-        elif plan.overdue:
-            status = PhaseStatus.OVERDUE
-        elif achieved.records == 0:
-            status = PhaseStatus.NOT_STARTED
-        else:
-            status = PhaseStatus.IN_PROGRESS
-    return PhaseProgress(
-        key=plan.key,
-        name=plan.name,
-        status=status,
-        fraction=fraction,
-        expected=plan.expected,
-        achieved=got,
-        required=plan.required,
-    )
-
-
-def _expected(spec: PhaseSpec, as_of: date) -> float | None:
-    """Share of the phase window elapsed on ``as_of``, clamped to 0-1."""
-    if spec.starts_on is None or spec.due_on is None:
-        return None
-    span = (spec.due_on - spec.starts_on).days
-    if span == 0:
-        return 1.0 if as_of >= spec.due_on else 0.0
-    return min(1.0, max(0.0, (as_of - spec.starts_on).days / span))
-
-
-def _mentor_load(
-    snapshot: CohortSnapshot, names: Mapping[str, str], as_of: date
-) -> tuple[MentorLoad, ...]:
-    active = Counter(
-        mentor
-        for mentor, _ in {
-            (p.mentor_id, p.trainee_id) for p in snapshot.pairings if p.active_on(as_of)
-        }
-    )
-    return tuple(
-        MentorLoad(
-            person_id=m.person_id,
-            name=names.get(m.person_id, m.person_id),
-            trainees=active.get(m.person_id, 0),
-            capacity=m.capacity,
-        )
-        for m in sorted(snapshot.mentors, key=lambda m: m.person_id)
-    )
-
-
-def _outcomes(snapshot: CohortSnapshot, on_roll: set[str], as_of: date) -> dict[str, int]:
-    """People per outcome kind among the cohort's trainees, dated on or before ``as_of``."""
-    people: dict[OutcomeKind, set[str]] = {}
-    for o in snapshot.outcomes:
-        if o.person_id in on_roll and o.on <= as_of:
-            people.setdefault(o.kind, set()).add(o.person_id)
-    return {kind.value: len(people[kind]) for kind in OutcomeKind if kind in people}

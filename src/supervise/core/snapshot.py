@@ -1,16 +1,15 @@
-"""What progress is computed from: a cohort's records, and their tallies per trainee and phase.
+"""What progress is computed from, as model objects: one cohort's records.
 
-A :class:`CohortSnapshot` holds model objects; :func:`tally` reduces its records to one
-:class:`PhaseTally` per (trainee, phase) as of a date. The store computes the same tallies in
-SQL for speed; the two must agree, and the tests check that they do.
+A :class:`CohortSnapshot` gathers the records that concern one cohort, from a registry
+(:meth:`supervise.Registry.snapshot`) or from any mix of model objects
+(:meth:`CohortSnapshot.from_records`); :func:`supervise.progress` answers from it with the same
+definition a registry uses.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
-from datetime import date
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import attrs
 
@@ -29,33 +28,7 @@ from supervise.model import (
     Session,
 )
 
-__all__ = ["HOURS_PRECISION", "CohortSnapshot", "PhaseTally", "Tallies", "tally"]
-
-#: Summed hours are rounded to this many decimals, so that any order of summation (Python's
-#: or SQLite's) gives the same figure.
-HOURS_PRECISION = 6
-
-
-class PhaseTally(NamedTuple):
-    """What one trainee achieved in one phase as of a date.
-
-    ``hours``: sum of activity hours; ``sessions``: attended sessions at least as long as the
-    phase's ``min_session_minutes``; ``days``: distinct activity dates; ``deliverables``: those
-    scoring at least the pass score (all submitted ones without a pass score); ``records``: any
-    activity, attended session or submitted deliverable at all; ``exempt``: an exemption.
-
-    A named tuple, not an attrs class: hundreds of thousands are built per province run."""
-
-    hours: float = 0.0
-    sessions: int = 0
-    days: int = 0
-    deliverables: int = 0
-    records: int = 0
-    exempt: bool = False
-
-
-#: Tallies by (person_id, phase key); absent pairs have achieved nothing.
-Tallies = Mapping[tuple[str, str], PhaseTally]
+__all__ = ["CohortSnapshot"]
 
 
 def _tuple(items: Iterable[Any]) -> tuple[Any, ...]:
@@ -68,8 +41,7 @@ class CohortSnapshot:
     names of its trainees and mentors by person id).
 
     Build it from a registry (:meth:`supervise.Registry.snapshot`) or from any list of records
-    with :meth:`from_records`. Record tuples may be left empty when tallies come from
-    elsewhere (the store's SQL).
+    with :meth:`from_records`.
     """
 
     program: Program
@@ -131,47 +103,21 @@ class CohortSnapshot:
             outcomes=[o for o in by_type.get(Outcome, []) if o.person_id in involved],
         )
 
-
-def tally(snapshot: CohortSnapshot, as_of: date) -> dict[tuple[str, str], PhaseTally]:
-    """Reduce the snapshot's records dated on or before ``as_of`` to tallies per
-    (person_id, phase key). Records of phases the program lacks are ignored."""
-    phases = {p.key: p for p in snapshot.phases}
-    hours: dict[tuple[str, str], list[float]] = {}
-    days: dict[tuple[str, str], set[date]] = {}
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-
-    def bump(key: tuple[str, str], name: str, n: int = 1) -> None:
-        slot = counts.setdefault(key, {"sessions": 0, "deliverables": 0, "records": 0})
-        slot[name] += n
-
-    for a in snapshot.activities:
-        if a.on <= as_of and a.phase in phases:
-            key = (a.person_id, a.phase)
-            hours.setdefault(key, []).append(a.hours)
-            days.setdefault(key, set()).add(a.on)
-            bump(key, "records")
-    for s in snapshot.sessions:
-        if s.on <= as_of and s.phase in phases:
-            minimum = phases[s.phase].requirements.min_session_minutes or 0
-            for person in s.attendees:
-                bump((person, s.phase), "records")
-                bump((person, s.phase), "sessions", int(s.minutes >= minimum))
-    for d in snapshot.deliverables:
-        if d.submitted_on <= as_of and d.phase in phases:
-            pass_score = phases[d.phase].requirements.pass_score
-            passed = pass_score is None or (d.score is not None and d.score >= pass_score)
-            bump((d.person_id, d.phase), "records")
-            bump((d.person_id, d.phase), "deliverables", int(passed))
-    exempt = {(e.person_id, e.phase) for e in snapshot.exemptions if e.granted_on <= as_of}
-    result = {}
-    for key in set(counts) | exempt:
-        slot = counts.get(key, {})
-        result[key] = PhaseTally(
-            hours=round(math.fsum(hours.get(key, ())), HOURS_PRECISION),
-            sessions=slot.get("sessions", 0),
-            days=len(days.get(key, ())),
-            deliverables=slot.get("deliverables", 0),
-            records=slot.get("records", 0),
-            exempt=key in exempt,
-        )
-    return result
+    def records(self) -> Iterator[Any]:
+        """Every record of the snapshot, its people included (named as in ``names``)."""
+        yield self.program
+        yield from self.phases
+        yield self.cohort
+        for person_id, name in self.names.items():
+            yield Person(id=person_id, name=name)
+        for group in (
+            self.enrollments,
+            self.mentors,
+            self.pairings,
+            self.activities,
+            self.sessions,
+            self.deliverables,
+            self.exemptions,
+            self.outcomes,
+        ):
+            yield from group

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import os
 import tomllib
-from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from supervise.core.rules import PersonView
+from supervise import _display
 from supervise.dates import parse_date
 from supervise.errors import SuperviseError
 from supervise.model import CredentialLevel, OutcomeKind
+from supervise.semantics import rules
+from supervise.semantics.rules import Rule
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -34,7 +35,6 @@ __all__ = [
     "Target",
     "TargetError",
     "TargetStatus",
-    "count",
     "history_dates",
     "load_targets",
     "target_status",
@@ -84,25 +84,16 @@ class Target:
         if self.metric == "outcome" and self.outcome is None:
             raise TargetError(f"target {self.id!r}: metric outcome needs an outcome")
 
-    def counts(self, view: PersonView) -> bool:
-        """Whether ``view`` (a person as of a date) counts towards this target."""
-        if self.region is not None and not (view.region_code or "").startswith(self.region):
-            return False
+    def rule(self) -> Rule:
+        """Whom the target counts, as an eligibility rule (people of ``region`` for whom it
+        holds on a date count): one definition for targets and policies alike."""
         if self.metric == "completed_program":
-            return (
-                self.program in view.completed_programs
-                if self.program
-                else bool(view.completed_programs)
-            )
-        if self.metric == "credential_at_least":
-            held, level = view.credential, self.level
-            return held is not None and level is not None and held.rank >= level.rank
-        return any(kind is self.outcome for kind, _ in view.outcomes)
-
-
-def count(target: Target, views: Iterable[PersonView]) -> int:
-    """How many of ``views`` count towards ``target``."""
-    return sum(target.counts(v) for v in views)
+            return rules.completed_program(self.program)
+        if self.metric == "credential_at_least" and self.level is not None:
+            return rules.credential_at_least(self.level)
+        if self.metric == "outcome" and self.outcome is not None:
+            return rules.outcome_present(self.outcome)
+        raise TargetError(f"target {self.id!r}: metric {self.metric} lacks its parameter")
 
 
 @attrs.frozen(kw_only=True)
@@ -142,23 +133,17 @@ class TargetStatus:
     def to_pandas(self) -> DataFrame:
         """One row with the columns of :meth:`to_dict`, dates as Timestamps.
         Needs ``supervise[pandas]``."""
-        from supervise.present.frames import target_frame
-
-        return target_frame(self)
+        return _display.frame(self)
 
     def to_html(self, lang: str = "zh") -> str:
         """The status as an HTML table row, the verdict coloured."""
-        from supervise.present.structure import targets_html
-
-        return targets_html([self], lang)
+        return _display.html(self, lang)
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
     def to_text(self, lang: str = "zh") -> str:
-        from supervise.present.structure import targets_text
-
-        return targets_text([self], lang)
+        return _display.text(self, lang)
 
     def __str__(self) -> str:
         return self.to_text()

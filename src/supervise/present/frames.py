@@ -16,9 +16,13 @@ does not require are NaN. docs/notebooks-and-reports.md lists every column.
 from __future__ import annotations
 
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from supervise.errors import MissingExtra
+from supervise.model import REQUIREMENT_NAMES
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -33,6 +37,7 @@ __all__ = [
     "PROGRESS_TABLES",
     "eligibility_frame",
     "outcomes_frame",
+    "progress_arrow",
     "progress_frame",
     "require_pandas",
     "target_frame",
@@ -62,6 +67,48 @@ def _choose(table: str, choices: tuple[str, ...], owner: str) -> str:
     return table
 
 
+def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.Table:
+    """``result`` as an Arrow table, straight from its columns:
+
+    - ``trainee_phases``: one row per trainee and phase, the columns of the CSV export
+      (``supervise.present.progress.CSV_COLUMNS``; figures a phase does not require null);
+    - ``trainees``: one row per trainee (person_id, name, team, status, progress, behind).
+    """
+    from supervise.core.progress import TraineeRows
+
+    _choose(table, ("trainee_phases", "trainees"), "CohortProgress.to_arrow")
+    rows = result.trainees
+    if not isinstance(rows, TraineeRows):  # built by hand: no columns to read
+        raise ValueError("to_arrow() needs a result computed by supervise")
+    trainees, phases = rows.arrow()
+    people = trainees.select(["person_id", "name", "team", "status", "progress", "behind"])
+    if table == "trainees":
+        return people.set_column(3, "status", people.column("status").cast(pa.string()))
+    plan = rows.columns.plans.get(result.program_id, ())
+    n, count = len(plan), trainees.num_rows
+    repeated = people.take(pa.array([i for i in range(count) for _ in range(n)], pa.int64()))
+    columns: dict[str, Any] = {
+        "cohort_id": pa.array([result.cohort_id] * (n * count), pa.string()),
+        "as_of": pa.array([result.as_of] * (n * count), pa.date32()),
+    }
+    for name in ("person_id", "name", "team", "status", "progress", "behind"):
+        columns[name] = repeated.column(name)
+    columns["status"] = columns["status"].cast(pa.string())
+    columns["phase"] = pa.array([p.key for _ in range(count) for p in plan], pa.string())
+    columns["phase_status"] = phases.column("status").cast(pa.string())
+    columns["fraction"] = phases.column("fraction")
+    columns["expected"] = phases.column("expected")
+    for name in REQUIREMENT_NAMES:
+        wanted = pa.array([name in p.required for _ in range(count) for p in plan], pa.bool_())
+        achieved = phases.column(name).cast(pa.float64())
+        columns[name] = pc.if_else(wanted, achieved, pa.scalar(None, pa.float64()))
+    for name in REQUIREMENT_NAMES:
+        columns[f"required_{name}"] = pa.array(
+            [p.required.get(name) for _ in range(count) for p in plan], pa.float64()
+        )
+    return pa.table(columns)
+
+
 def progress_frame(result: CohortProgress, table: str = "trainee_phases") -> DataFrame:
     """A frame of ``result``:
 
@@ -71,8 +118,7 @@ def progress_frame(result: CohortProgress, table: str = "trainee_phases") -> Dat
     - ``phases``: one row per phase, the number of (non-withdrawn) trainees in each status;
     - ``mentors``: one row per mentor with trainees, capacity and over_capacity.
     """
-    from supervise.core.progress import PhaseStatus, TraineeStatus
-    from supervise.present.progress import CSV_COLUMNS, csv_rows
+    from supervise.core.progress import PhaseStatus, TraineeRows, TraineeStatus
 
     pd = require_pandas("CohortProgress.to_pandas()")
     _choose(table, PROGRESS_TABLES, "CohortProgress")
@@ -80,11 +126,18 @@ def progress_frame(result: CohortProgress, table: str = "trainee_phases") -> Dat
     phase_type = pd.CategoricalDtype(keys, ordered=True)
     status_type = pd.CategoricalDtype([s.value for s in PhaseStatus], ordered=True)
     trainee_type = pd.CategoricalDtype([s.value for s in TraineeStatus])
+    computed = isinstance(result.trainees, TraineeRows)
     if table == "trainee_phases":
-        df = pd.DataFrame(csv_rows(result), columns=list(CSV_COLUMNS))
+        if computed:
+            df = progress_arrow(result).to_pandas()
+        else:
+            from supervise.present.progress import CSV_COLUMNS, csv_rows
+
+            df = pd.DataFrame(csv_rows(result), columns=list(CSV_COLUMNS))
         df["as_of"] = pd.to_datetime(df["as_of"])
-        for name in CSV_COLUMNS[CSV_COLUMNS.index("hours") :]:
+        for name in (*REQUIREMENT_NAMES, *(f"required_{n}" for n in REQUIREMENT_NAMES)):
             df[name] = df[name].astype("float64")
+        df["team"] = df["team"].astype("object")
         return df.astype({"phase": phase_type, "phase_status": status_type, "status": trainee_type})
     if table == "trainees":
         rows = [

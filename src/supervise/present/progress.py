@@ -32,7 +32,6 @@ __all__ = [
     "MARKS",
     "behind_html",
     "csv_rows",
-    "lagging",
     "legend_html",
     "mentors_html",
     "status_label",
@@ -253,16 +252,6 @@ def table_html(result: CohortProgress, lang: str = "zh") -> Markup:
     return table(head, rows, align="ll" + "c" * len(result.phases) + "rl")
 
 
-def lagging(result: CohortProgress, trainee: TraineeProgress) -> list[PhaseProgress]:
-    """The phases in which ``trainee`` is below the expected share by more than the
-    tolerance: why they are behind."""
-    return [
-        p
-        for p in trainee.phases
-        if p.expected is not None and p.fraction < p.expected - result.tolerance
-    ]
-
-
 def behind_html(result: CohortProgress, lang: str = "zh") -> Markup:
     """Who is behind, and in which phases (done versus expected)."""
     w = _WORDS[check_lang(lang)]
@@ -276,7 +265,8 @@ def behind_html(result: CohortProgress, lang: str = "zh") -> Markup:
             t.name,
             "; ".join(
                 f"{names[p.key]} {percent(p.fraction)} ({w['expected']} {percent(p.expected)})"
-                for p in lagging(result, t)
+                for p in t.phases
+                if p.behind
             ),
         ]
         for t in behind

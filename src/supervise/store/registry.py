@@ -23,22 +23,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlite_utils
 
 from supervise.convert import from_dict, to_dict
-from supervise.core.eligibility import EligibilityReport, Population, eligibility
-from supervise.core.outcomes import OutcomeTally, outcome_tally
+from supervise.core.eligibility import EligibilityReport
+from supervise.core.outcomes import OutcomeTally
 from supervise.core.policy import Policy, load_policy
 from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress
-from supervise.core.rules import Measure
 from supervise.core.snapshot import CohortSnapshot
-from supervise.core.targets import (
-    Target,
-    TargetStatus,
-    count,
-    history_dates,
-    target_status,
-    year_before,
-)
-from supervise.core.tiers import TierCounts, tiers
+from supervise.core.targets import Target, TargetStatus, history_dates, target_status, year_before
+from supervise.core.tiers import TierCounts
 from supervise.dates import parse_date
+from supervise.engine import Engine, RegistryFile, RegistryRows
+from supervise.engine.eligibility import eligibility
+from supervise.engine.progress import cohorts_progress
+from supervise.engine.structure import outcomes, target_count, tiers
 from supervise.errors import (
     IntegrityError,
     InvalidRecord,
@@ -64,8 +60,6 @@ from supervise.model import (
 from supervise.pii import mask_national_id, trusted_load
 from supervise.store.attendees import replace_attendees, stored_attendees
 from supervise.store.integrity import check_references
-from supervise.store.population import population
-from supervise.store.progress import cohorts_progress
 from supervise.store.provenance import ImportRecord, list_imports
 from supervise.store.schema import GENERATION_TABLES, SCHEMA_VERSION, check_version, migrate
 from supervise.store.sql import q, references, select_in, upsert_sql
@@ -111,6 +105,7 @@ class Registry:
                 self.db.enable_wal()
                 conn.execute("PRAGMA synchronous = NORMAL")
             self._changed: set[str] = set()
+            self._engine: Engine | None = None
             #: The schema version the file had when opened (0 for a new registry).
             self.migrated_from = found
             if found < SCHEMA_VERSION:  # readers of a current file never take the write lock
@@ -123,7 +118,10 @@ class Registry:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connection (and the engine's, if one was opened)."""
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
         self.conn.close()
 
     def backup(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
@@ -207,11 +205,12 @@ class Registry:
         if not wrote:
             return
         names = sorted(self._changed) if self._changed else GENERATION_TABLES
-        self.conn.executemany(
-            "INSERT INTO generations (name, token) VALUES (?, lower(hex(randomblob(8)))) "
-            "ON CONFLICT (name) DO UPDATE SET token = excluded.token",
-            [(name,) for name in names],
-        )
+        if names:
+            self.conn.executemany(
+                "INSERT INTO generations (name, token) VALUES (?, lower(hex(randomblob(8)))) "
+                "ON CONFLICT (name) DO UPDATE SET token = excluded.token",
+                [(name,) for name in names],
+            )
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -396,13 +395,11 @@ class Registry:
     ) -> CohortProgress:
         """How far along cohort ``cohort_id`` is on ``as_of`` (default: today).
 
-        Gives the same answer as ``supervise.progress(self.snapshot(cohort_id), as_of)``, with
-        the records tallied by SQLite instead of Python."""
+        Gives the same answer as ``supervise.progress(self.snapshot(cohort_id), as_of)``: both
+        run the one definition of :mod:`supervise.semantics` on the columnar engine."""
         day = date.today() if as_of is None else parse_date(as_of)
         cohort = self.get(Cohort, cohort_id)
-        return cohorts_progress(self.conn, [cohort], self.find(PhaseSpec), day, tolerance)[
-            cohort.id
-        ]
+        return cohorts_progress(self.engine, [cohort.id], day, tolerance)[cohort.id]
 
     def cohorts_progress(
         self,
@@ -412,16 +409,25 @@ class Registry:
     ) -> dict[str, CohortProgress]:
         """Progress of several cohorts (default: every cohort) on ``as_of``, by cohort id.
 
-        Reads each kind of fact once for all of them, which is much faster than calling
-        :meth:`cohort_progress` per cohort across a province."""
+        One run for all of them: the figures stay columns until a trainee is read."""
         day = date.today() if as_of is None else parse_date(as_of)
         if cohort_ids is None:
-            chosen = self.find(Cohort)
-        else:
-            chosen = [self.get(Cohort, c) for c in dict.fromkeys(cohort_ids)]
+            return cohorts_progress(self.engine, None, day, tolerance)
+        chosen = [self.get(Cohort, c).id for c in dict.fromkeys(cohort_ids)]
         if not chosen:
             return {}
-        return cohorts_progress(self.conn, chosen, self.find(PhaseSpec), day, tolerance)
+        found = cohorts_progress(self.engine, chosen, day, tolerance)
+        return {c: found[c] for c in chosen}
+
+    @property
+    def engine(self) -> Engine:
+        """The columnar engine over this registry (created on first use)."""
+        if self._engine is None:
+            if self.path is None:
+                self._engine = Engine(RegistryRows(self.conn))
+            else:
+                self._engine = Engine(RegistryFile(self.conn, self.path))
+        return self._engine
 
     # -- eligibility -------------------------------------------------------------------------
 
@@ -430,33 +436,26 @@ class Registry:
         policy: Policy | str | os.PathLike[str],
         as_of: date | str | None = None,
         people: Iterable[str] | None = None,
+        cohort: str | None = None,
     ) -> EligibilityReport:
         """Who qualifies under ``policy`` (a :class:`~supervise.Policy`, a policy file, or a
         built-in name such as ``"nx-expert-pool"``) on ``as_of`` (default today), and what
-        everyone else is missing. Everyone in the registry is assessed unless ``people``
-        narrows it. Same answers as ``supervise.eligibility`` over the same records."""
+        everyone else is missing. Everyone in the registry is assessed unless ``people`` or
+        ``cohort`` (its trainees) narrows it. Same answers as ``supervise.eligibility`` over
+        the same records."""
         chosen = policy if isinstance(policy, Policy) else load_policy(policy)
-        return eligibility(chosen, self.population(as_of, people, chosen.measures()))
-
-    def population(
-        self,
-        as_of: date | str | None = None,
-        people: Iterable[str] | None = None,
-        measures: Iterable[Measure] = (),
-    ) -> Population:
-        """Facts per person as of ``as_of`` (default today), with the ``measures`` a policy
-        reads (``policy.measures()``), computed with SQL aggregates. The same as
-        ``Population.from_records`` over the registry's records."""
         day = date.today() if as_of is None else parse_date(as_of)
-        return population(self.conn, self.find(PhaseSpec), day, measures, people)
+        if cohort is not None:
+            self.get(Cohort, cohort)
+        return eligibility(self.engine, chosen, day, people, cohort)
 
     # -- talent structure --------------------------------------------------------------------
 
     def tiers(self, as_of: date | str | None = None, by: str | None = None) -> TierCounts:
         """People by the highest credential held on ``as_of`` (none, assistant, intermediate,
         senior), optionally grouped ``by`` province, prefecture, county or program."""
-        population = self.population(as_of)
-        return tiers(population.views, population.as_of, by)
+        day = date.today() if as_of is None else parse_date(as_of)
+        return tiers(self.engine, day, by)
 
     def outcomes(
         self, program: str | None = None, cohort: str | None = None, as_of: date | str | None = None
@@ -464,22 +463,20 @@ class Registry:
         """How many trainees of ``cohort``, of ``program``'s cohorts, or of every cohort were
         trained (completed) by ``as_of``, and people per outcome kind among them."""
         day = date.today() if as_of is None else parse_date(as_of)
+        chosen: list[str] | None = None
         if cohort is not None:
-            chosen = [self.get(Cohort, cohort)]
+            chosen = [self.get(Cohort, cohort).id]
         elif program is not None:
             self.get(Program, program)
-            chosen = self.find(Cohort, program_id=program)
-        else:
-            chosen = self.find(Cohort)
-        progresses = self.cohorts_progress([c.id for c in chosen], day).values() if chosen else []
-        return outcome_tally(progresses, self.find(Outcome), day, program, cohort)
+            chosen = [c.id for c in self.find(Cohort, program_id=program)]
+        return outcomes(self.engine, day, chosen, program, cohort)
 
     def target_status(self, target: Target, as_of: date | str | None = None) -> TargetStatus:
         """Where ``target`` stands on ``as_of`` (default today) and whether the pace of the
         last 12 months reaches it by its deadline."""
         day = date.today() if as_of is None else parse_date(as_of)
-        now = count(target, self.population(day).views)
-        before = count(target, self.population(year_before(day)).views)
+        now = target_count(self.engine, target, day)
+        before = target_count(self.engine, target, year_before(day))
         return target_status(target, now, before, day)
 
     def target_history(
@@ -493,7 +490,7 @@ class Registry:
         and on ``end`` (default today): the line of a burn-up chart."""
         last = date.today() if end is None else parse_date(end)
         days = history_dates(parse_date(start), last, step_months)
-        return [(day, count(target, self.population(day).views)) for day in days]
+        return [(day, target_count(self.engine, target, day)) for day in days]
 
     def _outcomes_in(self, cohort_id: str) -> list[Outcome]:
         return self._select(Outcome, _OUTCOMES_IN_COHORT, {"cohort": cohort_id})

@@ -1,43 +1,43 @@
-"""Eligibility rules: what a person must have, checked as of a date, explained when missing.
+"""Eligibility rules: what a person must have as of a date, and how a shortfall is explained.
 
-Each rule is a frozen object with a pure ``evaluate(view, as_of)`` returning a
-:class:`RuleResult` (met, actual, required and a message in Chinese and English that says what
-is missing). Rules read a :class:`PersonView`: the facts about one person as of a date, which
-either Python (from model objects) or SQLite (from the store) prepares.
+Each rule kind is one class holding all of it: its parameters (as policy files write them),
+its meaning (:meth:`Rule.compile`: SQL over the facts of :mod:`supervise.semantics.eligibility`
+giving the person's figure and whether the rule is met) and its explanation
+(:meth:`Rule.explain`: a :class:`RuleResult` with actual and required values and a message in
+Chinese and English that says what is missing).
 
->>> from supervise.core import rules
+>>> from supervise.semantics import rules
 >>> rule = rules.hours_at_least(24, phase="accompanied_supervision")
->>> view = PersonView(person_id="t1", name="马丽", measures={rule.measure: 18.0})
->>> result = rule.evaluate(view, date(2024, 12, 6))
+>>> result = rule.explain(18.0, False, ())
 >>> result.met, result.message_zh, result.message_en
 (False, '还差 6 小时陪伴督导', '6 more hours of accompanied supervision needed')
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, NamedTuple, Protocol, cast
 
 import attrs
 
-from supervise.dates import parse_date, years_between
+from supervise.dates import parse_date
 from supervise.model import CredentialLevel, OutcomeKind, phase_label
+from supervise.semantics import literal
 
 __all__ = [
     "KINDS",
     "AllOf",
     "AnyOf",
+    "Compiled",
     "CompletedProgram",
     "CredentialAtLeast",
     "DeliverableScoreAtLeast",
+    "Facts",
     "HoursAtLeast",
     "Labels",
-    "Measure",
     "Not",
     "OutcomePresent",
-    "PersonView",
     "PhaseComplete",
     "PracticeYearsAtLeast",
     "Rule",
@@ -57,16 +57,49 @@ __all__ = [
 ]
 
 
-@attrs.frozen
-class Measure:
-    """A per-person figure some rule needs: ``hours`` or ``sessions`` (sums), or
-    ``best_score`` (the best scored deliverable), optionally limited to a program, a phase and
-    records dated on or after ``since``. Measures are always taken as of the view's date."""
+class Facts(Protocol):
+    """What rules read about each person as of the date, as SQL expressions (one value per
+    person). Filters left ``None`` do not filter; ``since`` is inclusive."""
 
-    kind: str
-    program: str | None = None
-    phase: str | None = None
-    since: date | None = None
+    def hours(self, phase: str | None, program: str | None, since: date | None) -> str:
+        """Activity hours summed (0 when none)."""
+        ...
+
+    def sessions(self, phase: str | None, program: str | None, since: date | None) -> str:
+        """Sessions attended that last at least their phase's minimum (0 when none)."""
+        ...
+
+    def best_score(self, phase: str | None, program: str | None) -> str:
+        """The best score among scored deliverables (NULL when none)."""
+        ...
+
+    def completed(self, program: str | None) -> str:
+        """Whether the person completed ``program`` (any program when ``None``) in some
+        cohort, not withdrawn (true or false)."""
+        ...
+
+    def phase_done(self, program: str, phase: str) -> str:
+        """Whether the phase is complete or exempt in some cohort of the program."""
+        ...
+
+    def credential(self) -> str:
+        """The highest credential level held on the date (NULL when none)."""
+        ...
+
+    def practice_years(self) -> str:
+        """Whole years of practice on the date (NULL when the start is unknown)."""
+        ...
+
+    def latest_outcome(self, kind: str, since: date | None) -> str:
+        """The latest date of an outcome of ``kind`` up to the date (NULL when none)."""
+        ...
+
+
+class Compiled(NamedTuple):
+    """A rule as SQL: the person's ``value`` (what ``explain`` receives) and ``met``."""
+
+    value: str
+    met: str
 
 
 @attrs.frozen(kw_only=True)
@@ -88,28 +121,6 @@ class Labels:
 
 
 _NO_LABELS = Labels()
-
-
-@attrs.frozen(kw_only=True)
-class PersonView:
-    """What eligibility knows about one person as of a date.
-
-    ``credential``: the highest level held that day; ``outcomes``: (kind, date) pairs up to
-    that day; ``programs``: programs with a cohort the person is enrolled in (enrolled on or
-    before that day); ``completed_programs``: programs with a cohort the person completed;
-    ``phases_done``: (program, phase) complete or exempt in some cohort; ``measures``: the
-    figures the policy's rules asked for (absent means zero, or no score)."""
-
-    person_id: str
-    name: str
-    region_code: str | None = None
-    practice_since: date | None = None
-    credential: CredentialLevel | None = None
-    outcomes: frozenset[tuple[OutcomeKind, date]] = frozenset()
-    programs: frozenset[str] = frozenset()
-    completed_programs: frozenset[str] = frozenset()
-    phases_done: frozenset[tuple[str, str]] = frozenset()
-    measures: Mapping[Measure, float] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -155,18 +166,20 @@ class Rule:
 
     kind: ClassVar[str]
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        """Whether the rule is met: the same answer as ``evaluate(...).met``, without
-        building the explanation (cheap enough for every person of a province)."""
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        """The rule as SQL over ``facts``; a combination receives its rules compiled."""
         raise NotImplementedError
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        """The full result: met, actual, required and what is missing in both languages."""
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        """The result for one person, from the value and verdict :meth:`compile` computed
+        (and the results of nested rules): actual, required and what is missing."""
         raise NotImplementedError
 
-    def measures(self) -> set[Measure]:
-        """The per-person figures this rule reads from a :class:`PersonView`."""
-        return set()
+    def children(self) -> tuple[Rule, ...]:
+        """The rules nested in this one."""
+        return ()
 
     def programs(self) -> set[tuple[str | None, str | None]]:
         """(program, phase) pairs this rule refers to, for checking a policy against data."""
@@ -241,25 +254,35 @@ def _text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise ValueError(f"{attribute.name} must be non-empty text, not {value!r}")
 
 
+def _at_least(value: str, minimum: float) -> str:
+    return f"coalesce({value} >= {literal.number(minimum)}, false)"
+
+
 # -- programs and phases ----------------------------------------------------------------------
 
 
 @attrs.frozen
 class CompletedProgram(Rule):
-    """Every phase complete or exempt in some cohort of ``program`` (not withdrawn)."""
+    """Every phase complete or exempt in some cohort of ``program`` (of any program when not
+    given), not withdrawn from it."""
 
     kind: ClassVar[str] = "completed_program"
-    program: str = attrs.field(validator=_text)
+    program: str | None = attrs.field(default=None, validator=_optional_text)
 
     def programs(self) -> set[tuple[str | None, str | None]]:
         return {(self.program, None)}
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        return self.program in view.completed_programs
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        done = facts.completed(self.program)
+        return Compiled(done, done)
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        met = self.program in view.completed_programs
-        zh, en = labels.program(self.program, "zh"), labels.program(self.program, "en")
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        if self.program is None:
+            zh, en = "培养项目", "a program"
+        else:
+            zh, en = labels.program(self.program, "zh"), labels.program(self.program, "en")
         return RuleResult(
             kind=self.kind,
             met=met,
@@ -281,11 +304,13 @@ class PhaseComplete(Rule):
     def programs(self) -> set[tuple[str | None, str | None]]:
         return {(self.program, self.phase)}
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        return (self.program, self.phase) in view.phases_done
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        done = facts.phase_done(self.program, self.phase)
+        return Compiled(done, done)
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        met = (self.program, self.phase) in view.phases_done
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
         zh = _where_zh(labels, self.phase, self.program)
         en = f"{labels.phase(self.phase, 'en')} in {labels.program(self.program, 'en')}"
         return RuleResult(
@@ -312,23 +337,18 @@ class HoursAtLeast(Rule):
     program: str | None = attrs.field(default=None, validator=_optional_text)
     since: date | None = attrs.field(default=None, converter=_optional_date)
 
-    @functools.cached_property
-    def measure(self) -> Measure:
-        return Measure("hours", self.program, self.phase, self.since)
-
-    def measures(self) -> set[Measure]:
-        return {self.measure}
-
     def programs(self) -> set[tuple[str | None, str | None]]:
         return {(self.program, self.phase)}
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        return view.measures.get(self.measure, 0.0) >= self.hours
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        value = facts.hours(self.phase, self.program, self.since)
+        return Compiled(value, _at_least(value, self.hours))
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        actual = view.measures.get(self.measure, 0.0)
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        actual = float(value)
         gap = self.hours - actual
-        met = gap <= 0
         where = _where_zh(labels, self.phase, self.program)
         en_where = _where_en(labels, self.phase, self.program)
         since_zh, since_en = _since(self.since, "zh"), _since(self.since, "en")
@@ -359,23 +379,18 @@ class SessionsAtLeast(Rule):
     program: str | None = attrs.field(default=None, validator=_optional_text)
     since: date | None = attrs.field(default=None, converter=_optional_date)
 
-    @functools.cached_property
-    def measure(self) -> Measure:
-        return Measure("sessions", self.program, self.phase, self.since)
-
-    def measures(self) -> set[Measure]:
-        return {self.measure}
-
     def programs(self) -> set[tuple[str | None, str | None]]:
         return {(self.program, self.phase)}
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        return view.measures.get(self.measure, 0) >= self.sessions
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        value = facts.sessions(self.phase, self.program, self.since)
+        return Compiled(value, _at_least(value, self.sessions))
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        actual = int(view.measures.get(self.measure, 0))
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        actual = int(value)
         gap = self.sessions - actual
-        met = gap <= 0
         zh_where = _where_zh(labels, self.phase, self.program) or "督导"
         en_where = _where_en(labels, self.phase, self.program)
         since_zh, since_en = _since(self.since, "zh"), _since(self.since, "en")
@@ -405,23 +420,17 @@ class DeliverableScoreAtLeast(Rule):
     phase: str | None = attrs.field(default=None, validator=_optional_text)
     program: str | None = attrs.field(default=None, validator=_optional_text)
 
-    @functools.cached_property
-    def measure(self) -> Measure:
-        return Measure("best_score", self.program, self.phase)
-
-    def measures(self) -> set[Measure]:
-        return {self.measure}
-
     def programs(self) -> set[tuple[str | None, str | None]]:
         return {(self.program, self.phase)}
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        best = view.measures.get(self.measure)
-        return best is not None and best >= self.score
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        value = facts.best_score(self.phase, self.program)
+        return Compiled(value, _at_least(value, self.score))
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        best = view.measures.get(self.measure)
-        met = best is not None and best >= self.score
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        best = None if value is None else float(value)
         what_zh = (_where_zh(labels, self.phase, self.program) or "") + "成果"
         what_en = (labels.phase(self.phase, "en") + " " if self.phase else "") + "deliverable"
         if self.program:
@@ -466,12 +475,15 @@ class CredentialAtLeast(Rule):
     kind: ClassVar[str] = "credential_at_least"
     level: CredentialLevel = attrs.field(converter=_level)
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        return view.credential is not None and view.credential.rank >= self.level.rank
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        held = facts.credential()
+        ranks = [lvl.value for lvl in CredentialLevel if lvl.rank >= self.level.rank]
+        return Compiled(held, f"coalesce({held} IN {literal.texts(ranks)}, false)")
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        held = view.credential
-        met = held is not None and held.rank >= self.level.rank
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        held = None if value is None else CredentialLevel.parse(value)
         now_zh = held.zh if held else "无"
         now_en = held.value if held else "none"
         return RuleResult(
@@ -499,12 +511,14 @@ class PracticeYearsAtLeast(Rule):
     kind: ClassVar[str] = "practice_years_at_least"
     years: int = attrs.field(validator=_positive)
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        since = view.practice_since
-        return since is not None and years_between(since, as_of) >= self.years
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        value = facts.practice_years()
+        return Compiled(value, _at_least(value, self.years))
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        if view.practice_since is None:
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        if value is None:
             return RuleResult(
                 kind=self.kind,
                 met=False,
@@ -513,8 +527,7 @@ class PracticeYearsAtLeast(Rule):
                 message_zh=f"缺少从业起始日期（需从业满 {self.years} 年）",
                 message_en=f"practice start date unknown ({self.years} years needed)",
             )
-        actual = years_between(view.practice_since, as_of)
-        met = actual >= self.years
+        actual = int(value)
         gap = self.years - actual
         return RuleResult(
             kind=self.kind,
@@ -546,33 +559,27 @@ class OutcomePresent(Rule):
     outcome: OutcomeKind = attrs.field(converter=_outcome)
     since: date | None = attrs.field(default=None, converter=_optional_date)
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        since = self.since
-        return any(
-            kind is self.outcome and on <= as_of and (since is None or on >= since)
-            for kind, on in view.outcomes
-        )
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        latest = facts.latest_outcome(self.outcome.value, self.since)
+        return Compiled(latest, f"({latest} IS NOT NULL)")
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        dates = [
-            on
-            for kind, on in view.outcomes
-            if kind is self.outcome and on <= as_of and (self.since is None or on >= self.since)
-        ]
-        met = bool(dates)
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
         since_zh, since_en = _since(self.since, "zh"), _since(self.since, "en")
+        on = "" if value is None else value.isoformat()
         return RuleResult(
             kind=self.kind,
             met=met,
             actual=met,
             required=True,
             message_zh=(
-                f"已有{self.outcome.zh}记录（{max(dates).isoformat()}）"
+                f"已有{self.outcome.zh}记录（{on}）"
                 if met
                 else f"尚无{self.outcome.zh}记录{since_zh}"
             ),
             message_en=(
-                f"{self.outcome.en} on {max(dates).isoformat()}"
+                f"{self.outcome.en} on {on}"
                 if met
                 else f"no {self.outcome.en} outcome{since_en} yet"
             ),
@@ -595,14 +602,15 @@ def _rules(value: Any) -> tuple[Rule, ...]:
 class _Composite(Rule):
     rules: tuple[Rule, ...]
 
-    def measures(self) -> set[Measure]:
-        return set().union(*(r.measures() for r in self.rules))
+    def children(self) -> tuple[Rule, ...]:
+        return self.rules
 
     def programs(self) -> set[tuple[str | None, str | None]]:
         return set().union(*(r.programs() for r in self.rules))
 
-    def _children(self, view: PersonView, as_of: date, labels: Labels) -> tuple[RuleResult, ...]:
-        return tuple(r.evaluate(view, as_of, labels) for r in self.rules)
+
+def _count_met(children: Sequence[Compiled]) -> str:
+    return "(" + " + ".join(f"CAST({c.met} AS INTEGER)" for c in children) + ")"
 
 
 @attrs.frozen
@@ -612,20 +620,19 @@ class AllOf(_Composite):
     kind: ClassVar[str] = "all_of"
     rules: tuple[Rule, ...] = attrs.field(converter=_rules)
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        return all(r.holds(view, as_of) for r in self.rules)
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        return Compiled(_count_met(children), "(" + " AND ".join(c.met for c in children) + ")")
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        children = self._children(view, as_of, labels)
-        met_count = sum(c.met for c in children)
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
         missing = [c for c in children if not c.met]
-        met = not missing
         return RuleResult(
             kind=self.kind,
             met=met,
-            actual=met_count,
+            actual=int(value),
             required=len(children),
-            rules=children,
+            rules=tuple(children),
             message_zh="全部满足" if met else "；".join(c.message_zh for c in missing),
             message_en="all met" if met else "; ".join(c.message_en for c in missing),
         )
@@ -638,20 +645,19 @@ class AnyOf(_Composite):
     kind: ClassVar[str] = "any_of"
     rules: tuple[Rule, ...] = attrs.field(converter=_rules)
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        return any(r.holds(view, as_of) for r in self.rules)
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        return Compiled(_count_met(children), "(" + " OR ".join(c.met for c in children) + ")")
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        children = self._children(view, as_of, labels)
-        met_count = sum(c.met for c in children)
-        met = met_count > 0
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
         first = next((c for c in children if c.met), None)
         return RuleResult(
             kind=self.kind,
             met=met,
-            actual=met_count,
+            actual=int(value),
             required=1,
-            rules=children,
+            rules=tuple(children),
             message_zh=first.message_zh
             if first
             else "需满足其一：" + "；或 ".join(c.message_zh for c in children),
@@ -674,18 +680,20 @@ class Not(Rule):
     kind: ClassVar[str] = "not"
     rule: Rule = attrs.field(validator=lambda _, __, v: _rule(v))
 
-    def measures(self) -> set[Measure]:
-        return self.rule.measures()
+    def children(self) -> tuple[Rule, ...]:
+        return (self.rule,)
 
     def programs(self) -> set[tuple[str | None, str | None]]:
         return self.rule.programs()
 
-    def holds(self, view: PersonView, as_of: date) -> bool:
-        return not self.rule.holds(view, as_of)
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        (child,) = children
+        return Compiled(child.met, f"(NOT {child.met})")
 
-    def evaluate(self, view: PersonView, as_of: date, labels: Labels = _NO_LABELS) -> RuleResult:
-        child = self.rule.evaluate(view, as_of, labels)
-        met = not child.met
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        (child,) = children
         return RuleResult(
             kind=self.kind,
             met=met,
@@ -726,8 +734,8 @@ KINDS: dict[str, type[Rule]] = {
 # -- constructors, named as in policy files --------------------------------------------------
 
 
-def completed_program(program: str) -> CompletedProgram:
-    """Every phase complete or exempt in some cohort of ``program``."""
+def completed_program(program: str | None = None) -> CompletedProgram:
+    """Every phase complete or exempt in some cohort of ``program`` (of any program)."""
     return CompletedProgram(program)
 
 
