@@ -543,3 +543,23 @@ def test_the_schema_keeps_issued_credentials(registry: Registry) -> None:
         len({r[0] for r in registry.conn.execute("SELECT version FROM schema_version")})
         == SCHEMA_VERSION
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("keys", "new"),
+        ("keys", "show"),
+        ("credentials", "issue"),
+        ("credentials", "verify"),
+        ("credentials", "revoke"),
+        ("credentials", "list"),
+    ],
+)
+def test_each_subcommand_help_has_an_example_and_fits_80_columns(command: tuple[str, str]) -> None:
+    from supervise._text import width
+
+    result = CliRunner().invoke(cli, [*command, "--help"], terminal_width=80)
+    assert result.exit_code == 0
+    assert f"    supervise {' '.join(command)} " in result.output
+    assert max(width(line) for line in result.output.splitlines()) <= 80
