@@ -15,7 +15,7 @@ DB ?= ningxia.db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas,excel,plot]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas,excel,plot,credentials]'
 	@touch $(STAMP)
 
 demo: $(STAMP)

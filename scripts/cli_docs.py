@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from supervise.cli import cli
@@ -26,8 +27,8 @@ END = "<!-- END generated -->"
 
 def help_text(name: str | None = None) -> str:
     """What ``supervise --help`` (``name`` None) or ``supervise NAME --help`` prints in an
-    80-column terminal."""
-    args = ["--help"] if name is None else [name, "--help"]
+    80-column terminal; ``name`` may hold a subcommand (``"keys new"``)."""
+    args = ["--help"] if name is None else [*name.split(), "--help"]
     result = CliRunner().invoke(cli, args, prog_name="supervise", terminal_width=80)
     if result.exit_code != 0:
         raise RuntimeError(f"supervise {' '.join(args)} failed: {result.output}")
@@ -39,6 +40,11 @@ def reference() -> str:
     parts = ["## supervise", "", "```text", help_text(), "```"]
     for name in sorted(cli.commands):
         parts += ["", f"## supervise {name}", "", "```text", help_text(name), "```"]
+        group = cli.commands[name]
+        if isinstance(group, click.Group):  # e.g. `supervise credentials issue`
+            for sub in sorted(group.commands):
+                full = f"{name} {sub}"
+                parts += ["", f"### supervise {full}", "", "```text", help_text(full), "```"]
     return "\n".join(parts)
 
 

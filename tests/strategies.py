@@ -319,3 +319,7 @@ def _held(draw: st.DrawFn, person_id: str) -> list[Any]:
             Outcome(person_id=person_id, kind=kind, on=draw(days), detail=draw(optional_texts))
         )
     return out
+
+
+#: Sets of status list positions (bits of a Bitstring Status List of 131072 bits).
+status_bits = st.sets(st.integers(0, 131071), max_size=40)

@@ -39,6 +39,7 @@ PAGES = [
     "how-to/who-qualifies.md",
     "how-to/department-report.md",
     "how-to/track-a-target.md",
+    "how-to/credentials-between-provinces.md",
 ]
 FENCE = re.compile(
     r"^```(?P<lang>[\w-]*)(?P<attrs>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL

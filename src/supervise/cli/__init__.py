@@ -72,4 +72,14 @@ def main() -> None:
     cli(prog_name="supervise")
 
 
-from supervise.cli import demo, eligible, exchange, maintenance, progress, report, structure  # noqa: E402,F401  (registers the commands)
+from supervise.cli import (  # noqa: E402,F401  (registers the commands)
+    credentials,
+    demo,
+    eligible,
+    exchange,
+    keys,
+    maintenance,
+    progress,
+    report,
+    structure,
+)

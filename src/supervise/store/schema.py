@@ -163,8 +163,28 @@ def _v3(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4(conn: sqlite3.Connection) -> None:
+    """Version 4: credentials issued (Open Badges 3.0): one row per status list an issuer keeps (a
+    Bitstring Status List, addressed by the URL or URN credentials name it by) and one per
+    credential issued, with its bit in that list; a revoked credential has ``revoked_at``."""
+    conn.execute(
+        "CREATE TABLE credential_status_lists (id TEXT PRIMARY KEY, issuer TEXT NOT NULL, "
+        "size INTEGER NOT NULL, created_at TEXT NOT NULL) STRICT"
+    )
+    conn.execute(
+        "CREATE TABLE credential_awards (id TEXT PRIMARY KEY, "
+        "person_id TEXT NOT NULL REFERENCES people(id), kind TEXT NOT NULL, "
+        "achievement TEXT NOT NULL, name TEXT NOT NULL, issuer TEXT NOT NULL, "
+        "proof TEXT NOT NULL, issued_at TEXT NOT NULL, "
+        "status_list TEXT NOT NULL REFERENCES credential_status_lists(id), "
+        "status_index INTEGER NOT NULL, revoked_at TEXT, revoked_reason TEXT, "
+        "UNIQUE (status_list, status_index)) STRICT"
+    )
+    conn.execute("CREATE INDEX credential_awards_by_person ON credential_awards(person_id)")
+
+
 #: Migrations by the version they produce; ``_MIGRATIONS[n - 1]`` turns version n-1 into n.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 
 #: The schema version this `supervise` writes.
 SCHEMA_VERSION = len(_MIGRATIONS)
