@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from supervise import _display
 from supervise.model import REQUIREMENT_NAMES
@@ -176,41 +178,46 @@ class PhasePlan:
 
 @attrs.frozen(kw_only=True, eq=False)
 class ProgressColumns:
-    """The columns of one progress run: ``trainees`` (one row per trainee, in cohort and
-    person order) and ``phases`` (one row per trainee and phase, in trainee and phase
-    order), with each program's phases. Shared by the :class:`CohortProgress` of every
-    cohort of the run, each of which reads its own rows."""
+    """The columns of one progress run, shared by the :class:`CohortProgress` of every cohort
+    in it: ``roster`` (one row per trainee, numbered by ``trainee`` in cohort and person
+    order: ``cohort_id``, ``person_id``, ``program_id``, ``name``, ``team``), ``rows`` (one
+    row per trainee and phase in no particular order, with the trainee's own figures on
+    each) and each program's phases. Put in order only when a trainee is first read."""
 
-    trainees: pa.Table
-    phases: pa.Table
+    roster: pa.Table
+    rows: pa.Table
     plans: Mapping[str, tuple[PhasePlan, ...]]
-    offsets: tuple[int, ...]  # first phase row of each trainee, and one past the last
 
-    @classmethod
-    def of(
-        cls, trainees: pa.Table, phases: pa.Table, plans: Mapping[str, tuple[PhasePlan, ...]]
-    ) -> ProgressColumns:
+    @functools.cached_property
+    def ordered(self) -> tuple[pa.Table, pa.Table, tuple[int, ...]]:
+        """The phase rows in trainee and phase order; the trainees with their own figures;
+        and where each trainee's phase rows start (and one past the last)."""
+        order = pc.sort_indices(self.rows, [("trainee", "ascending"), ("position", "ascending")])
+        rows = self.rows.take(order)
         offsets = [0]
-        for program in trainees.column("program_id").to_pylist():
-            offsets.append(offsets[-1] + len(plans.get(program, ())))
-        if offsets[-1] != phases.num_rows:
+        for program in self.roster.column("program_id").to_pylist():
+            offsets.append(offsets[-1] + max(1, len(self.plans.get(program, ()))))
+        if offsets[-1] != rows.num_rows:
             raise ValueError("phase rows do not match the trainees' programs")
-        return cls(trainees=trainees, phases=phases, plans=plans, offsets=tuple(offsets))
+        first = rows.take(pa.array(offsets[:-1], pa.int64()))
+        trainees = self.roster
+        for name in ("trainee_status", "progress", "trainee_behind"):
+            trainees = trainees.append_column(name, first.column(name))
+        return rows, trainees, tuple(offsets)
 
     def build(self, start: int, stop: int) -> list[TraineeProgress]:
-        """The trainees of rows ``start`` to ``stop``, as objects."""
-        rows = self.trainees.slice(start, stop - start).to_pylist()
-        first, last = self.offsets[start], self.offsets[stop]
+        """The trainees of roster rows ``start`` to ``stop``, as objects."""
+        rows, trainees, offsets = self.ordered
+        people = trainees.slice(start, stop - start).to_pylist()
+        first, last = offsets[start], offsets[stop]
         cells = {
-            name: self.phases.column(name).slice(first, last - first).to_pylist()
-            for name in _PHASE_CELLS
+            name: rows.column(name).slice(first, last - first).to_pylist() for name in _PHASE_CELLS
         }
         built = []
-        at = 0
-        for row in rows:
-            plan = self.plans.get(row["program_id"], ())
+        for n, row in enumerate(people):
+            at = offsets[start + n] - first
             phases = []
-            for spec in plan:
+            for spec in self.plans.get(row["program_id"], ()):
                 phases.append(
                     PhaseProgress(
                         key=spec.key,
@@ -229,9 +236,9 @@ class ProgressColumns:
                     person_id=row["person_id"],
                     name=row["name"],
                     team=row["team"],
-                    status=TraineeStatus(row["status"]),
+                    status=TraineeStatus(row["trainee_status"]),
                     progress=row["progress"],
-                    behind=row["behind"],
+                    behind=row["trainee_behind"],
                     phases=tuple(phases),
                 )
             )
@@ -239,6 +246,7 @@ class ProgressColumns:
 
 
 _PHASE_CELLS = ("status", "fraction", "expected", "behind", *REQUIREMENT_NAMES)
+_ROSTER = ("cohort_id", "person_id", "program_id", "name", "team")
 
 
 class TraineeRows(Sequence[TraineeProgress]):
@@ -279,20 +287,17 @@ class TraineeRows(Sequence[TraineeProgress]):
         return f"<{len(self)} trainees>"
 
     def column(self, name: str) -> list[Any]:
-        """One column of the trainee rows (``person_id``, ``status``, ``behind``, ...)
-        without building objects."""
-        values: list[Any] = (
-            self.columns.trainees.column(name).slice(self.start, len(self)).to_pylist()
-        )
+        """One column of the trainee rows (``person_id``, ``trainee_status``,
+        ``trainee_behind``, ...) without building objects."""
+        table = self.columns.roster if name in _ROSTER else self.columns.ordered[1]
+        values: list[Any] = table.column(name).slice(self.start, len(self)).to_pylist()
         return values
 
     def arrow(self) -> tuple[pa.Table, pa.Table]:
-        """This cohort's trainee rows and trainee-phase rows, as Arrow tables."""
-        first, last = self.columns.offsets[self.start], self.columns.offsets[self.stop]
-        return (
-            self.columns.trainees.slice(self.start, len(self)),
-            self.columns.phases.slice(first, last - first),
-        )
+        """This cohort's trainee rows and trainee-phase rows (in order), as Arrow tables."""
+        rows, trainees, offsets = self.columns.ordered
+        first, last = offsets[self.start], offsets[self.stop]
+        return trainees.slice(self.start, len(self)), rows.slice(first, last - first)
 
 
 @attrs.frozen(kw_only=True)
@@ -322,7 +327,7 @@ class CohortProgress:
         """Person ids of trainees behind schedule, in roster order."""
         rows = self.trainees
         if isinstance(rows, TraineeRows):
-            flags = rows.column("behind")
+            flags = rows.column("trainee_behind")
             return tuple(p for p, b in zip(rows.column("person_id"), flags, strict=True) if b)
         return tuple(t.person_id for t in rows if t.behind)
 

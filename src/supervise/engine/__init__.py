@@ -34,6 +34,7 @@ class Engine:
         self.source = source
         self.con = connect(threads)
         self._kept: dict[Hashable, str] = {}
+        self._arrow: dict[str, pa.Table] = {}
 
     def bind(self, tables: Sequence[str]) -> tuple[Any, ...]:
         """Show the current data of ``tables``; returns the state of that data."""
@@ -46,14 +47,30 @@ class Engine:
         if name is None:
             name = f"kept_{next(_names)}"
             self.con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
-            self._kept[key] = name
-            self._forget_old(keep=16)
+            self._remember(key, name)
         return name
 
-    def _forget_old(self, keep: int) -> None:
-        while len(self._kept) > keep:
-            oldest = next(iter(self._kept))
-            self.con.execute(f"DROP TABLE IF EXISTS {self._kept.pop(oldest)}")
+    def keep_arrow(self, key: Hashable, sql: str) -> tuple[str, pa.Table]:
+        """Like :meth:`keep`, but the rows are kept as an Arrow table (also returned), which
+        DuckDB reads in place under the name given: cheaper than a table when the rows are
+        wanted in Python anyway."""
+        name = self._kept.get(key)
+        if name is None:
+            name = f"kept_{next(_names)}"
+            data = self.con.sql(sql).to_arrow_table()
+            self.con.register(name, data)
+            self._arrow[name] = data
+            self._remember(key, name)
+        return name, self._arrow[name]
+
+    def _remember(self, key: Hashable, name: str) -> None:
+        self._kept[key] = name
+        while len(self._kept) > 16:  # what an interactive session asks again, not more
+            old = self._kept.pop(next(iter(self._kept)))
+            if self._arrow.pop(old, None) is not None:
+                self.con.unregister(old)
+            else:
+                self.con.execute(f"DROP TABLE IF EXISTS {old}")
 
     def fetch(self, sql: str) -> pa.Table:
         """The rows of ``sql`` as an Arrow table."""

@@ -72,7 +72,7 @@ def progress_tables(engine: Engine, as_of: date) -> Callable[[], Tables]:
 
     def tables() -> Tables:
         t = tallied(engine, as_of, DEFAULT_TOLERANCE)
-        return Tables(t.roster, t.phases, t.trainees, t.plan)
+        return Tables(t.roster, t.phases, t.plan)
 
     return tables
 

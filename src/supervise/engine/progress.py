@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
+import pyarrow as pa
+
 from supervise.core.progress import (
     DEFAULT_TOLERANCE,
     CohortProgress,
@@ -42,12 +44,13 @@ _MENTOR_TABLES = ("mentors", "pairings", "outcomes")
 
 
 class Tallied(NamedTuple):
-    """The kept tables of one date: phase plan, roster, trainee phases and trainees."""
+    """What is kept for one date: the phase plan, the roster and the trainee-phase rows (by
+    the names DuckDB knows them under), and those rows as Arrow."""
 
     plan: str
     roster: str
     phases: str
-    trainees: str
+    rows: pa.Table
 
 
 def tallied(
@@ -60,9 +63,10 @@ def tallied(
     key = (as_of, tolerance, only, state)
     plan = engine.keep(("plan", as_of, state), semantics.plan(as_of))
     roster = engine.keep(("roster", *key), semantics.roster(as_of, only))
-    phases = engine.keep(("phases", *key), semantics.trainee_phases(as_of, tolerance, roster, plan))
-    trainees = engine.keep(("trainees", *key), semantics.trainees(roster, phases))
-    return Tallied(plan, roster, phases, trainees)
+    phases, rows = engine.keep_arrow(
+        ("phases", *key), semantics.trainee_phases(as_of, tolerance, roster, plan)
+    )
+    return Tallied(plan, roster, phases, rows)
 
 
 def cohorts_progress(
@@ -83,16 +87,11 @@ def _progress(
     only = "" if cohorts is None else f"WHERE id IN {literal.texts(cohorts)}"
     chosen = engine.rows(f"SELECT id, name, program_id FROM cohorts {only} ORDER BY id")
     plans = _plans(engine, t.plan)
-    trainees = engine.fetch(
-        f"SELECT r.trainee, r.cohort_id, r.person_id, r.program_id, r.name, r.team, "
-        f"t.status, t.progress, t.behind FROM {t.roster} r "
-        f"JOIN {t.trainees} t ON t.trainee = r.trainee ORDER BY r.trainee"
+    roster = engine.fetch(
+        f"SELECT cohort_id, person_id, program_id, name, team FROM {t.roster} ORDER BY trainee"
     )
-    phases = engine.fetch(f"SELECT * FROM {t.phases} ORDER BY trainee, position")
-    columns = ProgressColumns.of(trainees, phases, plans)
-    summary = {
-        row[0]: row[1:] for row in engine.rows(semantics.cohort_summary(t.roster, t.trainees))
-    }
+    columns = ProgressColumns(roster=roster, rows=t.rows, plans=plans)
+    summary = {row[0]: row[1:] for row in engine.rows(semantics.cohort_summary(t.roster, t.phases))}
     counts: dict[str, dict[int, dict[str, int]]] = {}
     for cohort, position, status, n in engine.rows(semantics.phase_counts(t.roster, t.phases)):
         counts.setdefault(cohort, {}).setdefault(position, {})[status] = n
@@ -104,7 +103,7 @@ def _progress(
     outcomes: dict[str, dict[str, int]] = {}
     for cohort, kind, people in engine.rows(semantics.cohort_outcomes(as_of, t.roster)):
         outcomes.setdefault(cohort, {})[kind] = people
-    ids = trainees.column("cohort_id").to_pylist()
+    ids = roster.column("cohort_id").to_pylist()
     results = {}
     for cohort_id, name, program_id in chosen:
         start, stop = bisect.bisect_left(ids, cohort_id), bisect.bisect_right(ids, cohort_id)

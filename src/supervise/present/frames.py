@@ -81,11 +81,22 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
     if not isinstance(rows, TraineeRows):  # built by hand: no columns to read
         raise ValueError("to_arrow() needs a result computed by supervise")
     trainees, phases = rows.arrow()
-    people = trainees.select(["person_id", "name", "team", "status", "progress", "behind"])
+    people = pa.table(
+        {
+            "person_id": trainees.column("person_id"),
+            "name": trainees.column("name"),
+            "team": trainees.column("team"),
+            "status": trainees.column("trainee_status").cast(pa.string()),
+            "progress": trainees.column("progress"),
+            "behind": trainees.column("trainee_behind"),
+        }
+    )
     if table == "trainees":
-        return people.set_column(3, "status", people.column("status").cast(pa.string()))
+        return people
     plan = rows.columns.plans.get(result.program_id, ())
     n, count = len(plan), trainees.num_rows
+    if n == 0:  # a program without phases: no trainee-phase rows
+        count, phases = 0, phases.slice(0, 0)
     repeated = people.take(pa.array([i for i in range(count) for _ in range(n)], pa.int64()))
     columns: dict[str, Any] = {
         "cohort_id": pa.array([result.cohort_id] * (n * count), pa.string()),
@@ -93,7 +104,6 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
     }
     for name in ("person_id", "name", "team", "status", "progress", "behind"):
         columns[name] = repeated.column(name)
-    columns["status"] = columns["status"].cast(pa.string())
     columns["phase"] = pa.array([p.key for _ in range(count) for p in plan], pa.string())
     columns["phase_status"] = phases.column("status").cast(pa.string())
     columns["fraction"] = phases.column("fraction")

@@ -24,11 +24,10 @@ __all__ = ["Node", "PersonFacts", "Tables", "credential_held", "nodes", "stateme
 
 class Tables(NamedTuple):
     """The progress tables of the date (:mod:`supervise.semantics.progress`): roster, trainee
-    phases, trainees and phase plan."""
+    phases (with each trainee's own figures) and phase plan."""
 
     roster: str
     phases: str
-    trainees: str
     plan: str
 
 
@@ -144,8 +143,8 @@ class PersonFacts:
         alias = self._join(
             ("completed", program),
             f"SELECT DISTINCT r.person_id FROM {t.roster} r "
-            f"JOIN {t.trainees} t ON t.trainee = r.trainee "
-            f"WHERE t.status = 'completed' {only}",
+            f"JOIN {t.phases} x ON x.trainee = r.trainee "
+            f"WHERE x.trainee_status = 'completed' {only}",
         )
         return f"({alias}.person_id IS NOT NULL)"
 

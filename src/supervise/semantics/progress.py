@@ -1,15 +1,15 @@
 """Progress, as of a date: the definition (docs/progress.md states the same rules in prose).
 
-Four statements, each reading the one before it, which the engine keeps as temporary tables
-for one date and one state of the data, so that progress and eligibility share them:
+Three statements, each reading the ones before it, which the engine keeps for one date and
+one state of the data, so that progress and eligibility share them:
 
 - :func:`plan`: per program and phase, what is the same for every trainee on the date (the
   requirements that are set, whether the phase is overdue, the share of its window elapsed);
 - :func:`roster`: the trainees enrolled on the date, numbered in (cohort, person) order, and
   whether each counts as withdrawn;
 - :func:`trainee_phases`: per trainee and phase, what was achieved by the date, the fraction,
-  the status and whether the trainee is behind in it;
-- :func:`trainees`: per trainee, status, progress and behind.
+  the status and whether the trainee is behind in it, and per trainee its status, progress
+  and whether it is behind.
 
 :func:`cohort_summary`, :func:`phase_counts`, :func:`mentor_load` and :func:`cohort_outcomes`
 read them for the figures of a cohort.
@@ -32,7 +32,6 @@ __all__ = [
     "plan",
     "roster",
     "trainee_phases",
-    "trainees",
 ]
 
 #: Phase statuses in order of precedence; SQL gives them as this ENUM.
@@ -89,7 +88,9 @@ WHERE e.enrolled_on <= {on} {only}
 
 
 def trainee_phases(as_of: date, tolerance: float, roster: str, plan: str) -> str:
-    """One row per trainee of ``roster`` and phase of the trainee's program (``plan``).
+    """One row per trainee of ``roster`` and phase of the trainee's program (``plan``), with
+    the trainee's own figures on each (a trainee whose program has no phases gets one row,
+    its phase columns NULL).
 
     Records dated after the date do not count, nor records of phases the program lacks.
     Achieved: ``hours`` summed (exactly: hours are kept to the micro-hour), ``days`` distinct
@@ -101,7 +102,12 @@ def trainee_phases(as_of: date, tolerance: float, roster: str, plan: str) -> str
     requirements of min(1, achieved / required), 1 with none set or when exempt. Status, in
     order of precedence: exempt (an exemption granted by the date), complete (every set
     requirement met), overdue, not_started (no records), in_progress. ``behind``: the
-    fraction is below the expected share minus ``tolerance``."""
+    fraction is below the expected share minus ``tolerance``.
+
+    Per trainee: ``trainee_status`` (withdrawn; else completed when every phase is complete
+    or exempt, the records deciding, not the stored enrollment status; else active),
+    ``progress`` (the weighted mean of phase fractions, 1 without phases) and
+    ``trainee_behind`` (some phase behind; never a withdrawn trainee)."""
     on = literal.day(as_of)
     return f"""
 WITH
@@ -165,19 +171,41 @@ judged AS (
             + {_share("deliverables", "required_deliverables")}
         ) / needs END AS fraction
     FROM achieved
+),
+phased AS (
+    SELECT trainee, position, weight, expected, hours, sessions, days, deliverables,
+        CAST(CASE
+            WHEN exempt THEN 'exempt'
+            WHEN met THEN 'complete'
+            WHEN overdue THEN 'overdue'
+            WHEN records = 0 THEN 'not_started'
+            ELSE 'in_progress'
+        END AS {_ENUM}) AS status,
+        fraction,
+        exempt OR met AS done,
+        coalesce(fraction < expected - {literal.number(tolerance)}, false) AS behind
+    FROM judged
+),
+trainee AS (
+    SELECT r.trainee,
+        CAST(CASE
+            WHEN r.withdrawn THEN 'withdrawn'
+            WHEN coalesce(bool_and(p.done), true) THEN 'completed'
+            ELSE 'active'
+        END AS {_TRAINEE_ENUM}) AS trainee_status,
+        -- Sums in DECIMAL are exact: the result does not depend on the order rows arrive in.
+        coalesce(CAST(sum(CAST(p.weight * p.fraction AS DECIMAL(38, 18))) AS DOUBLE)
+            / CAST(nullif(sum(CAST(p.weight AS DECIMAL(38, 18))), 0) AS DOUBLE),
+            sum(p.weight * p.fraction) / sum(p.weight), 1.0) AS progress,
+        NOT r.withdrawn AND coalesce(bool_or(p.behind), false) AS trainee_behind
+    FROM {roster} r
+    LEFT JOIN phased p ON p.trainee = r.trainee
+    GROUP BY r.trainee, r.withdrawn
 )
-SELECT trainee, position, weight, expected, hours, sessions, days, deliverables,
-    CAST(CASE
-        WHEN exempt THEN 'exempt'
-        WHEN met THEN 'complete'
-        WHEN overdue THEN 'overdue'
-        WHEN records = 0 THEN 'not_started'
-        ELSE 'in_progress'
-    END AS {_ENUM}) AS status,
-    fraction,
-    exempt OR met AS done,
-    coalesce(fraction < expected - {literal.number(tolerance)}, false) AS behind
-FROM judged
+SELECT t.trainee, t.trainee_status, t.progress, t.trainee_behind, p.position,
+    p.status, p.fraction, p.expected, p.behind, p.done,
+    p.hours, p.sessions, p.days, p.deliverables
+FROM trainee t LEFT JOIN phased p ON p.trainee = t.trainee
 """
 
 
@@ -188,39 +216,17 @@ def _share(achieved: str, required: str) -> str:
     )
 
 
-def trainees(roster: str, trainee_phases: str) -> str:
-    """Per trainee of ``roster``: ``status`` (withdrawn; else completed when every phase is
-    complete or exempt, the records deciding, not the stored enrollment status; else
-    active), ``progress`` (the weighted mean of phase fractions, 1 without phases) and
-    ``behind`` (some phase behind; never a withdrawn trainee)."""
-    return f"""
-SELECT r.trainee,
-    CAST(CASE
-        WHEN r.withdrawn THEN 'withdrawn'
-        WHEN coalesce(bool_and(p.done), true) THEN 'completed'
-        ELSE 'active'
-    END AS {_TRAINEE_ENUM}) AS status,
-    -- Sums in DECIMAL are exact, so the result does not depend on the order rows arrive in.
-    coalesce(CAST(sum(CAST(p.weight * p.fraction AS DECIMAL(38, 18))) AS DOUBLE)
-        / CAST(nullif(sum(CAST(p.weight AS DECIMAL(38, 18))), 0) AS DOUBLE),
-        sum(p.weight * p.fraction) / sum(p.weight), 1.0) AS progress,
-    NOT r.withdrawn AND coalesce(bool_or(p.behind), false) AS behind
-FROM {roster} r
-LEFT JOIN {trainee_phases} p ON p.trainee = r.trainee
-GROUP BY r.trainee, r.withdrawn
-"""
-
-
-def cohort_summary(roster: str, trainees: str) -> str:
+def cohort_summary(roster: str, trainee_phases: str) -> str:
     """Per cohort: ``enrolled``, ``withdrawn``, ``completed`` and ``completion_rate``
     (completed / (enrolled - withdrawn), NULL when nobody remains enrolled)."""
     return f"""
+WITH t AS (SELECT DISTINCT trainee, trainee_status AS status FROM {trainee_phases})
 SELECT r.cohort_id, count(*) AS enrolled,
     count(*) FILTER (WHERE t.status = 'withdrawn') AS withdrawn,
     count(*) FILTER (WHERE t.status = 'completed') AS completed,
     count(*) FILTER (WHERE t.status = 'completed')
         / nullif(count(*) FILTER (WHERE t.status <> 'withdrawn'), 0) AS completion_rate
-FROM {roster} r JOIN {trainees} t ON t.trainee = r.trainee
+FROM {roster} r JOIN t ON t.trainee = r.trainee
 GROUP BY r.cohort_id
 """
 
@@ -230,7 +236,7 @@ def phase_counts(roster: str, trainee_phases: str) -> str:
     return f"""
 SELECT r.cohort_id, p.position, p.status, count(*) AS trainees
 FROM {roster} r JOIN {trainee_phases} p ON p.trainee = r.trainee
-WHERE NOT r.withdrawn
+WHERE NOT r.withdrawn AND p.position IS NOT NULL
 GROUP BY r.cohort_id, p.position, p.status
 """
 

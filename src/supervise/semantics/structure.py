@@ -65,8 +65,8 @@ def trained(tables: Tables, cohorts: Sequence[str] | None) -> str:
     date, and those of them who completed one (a person in several cohorts counts once)."""
     return f"""
 SELECT count(DISTINCT r.person_id) AS enrolled,
-    count(DISTINCT r.person_id) FILTER (WHERE t.status = 'completed') AS trained
-FROM {tables.roster} r JOIN {tables.trainees} t ON t.trainee = r.trainee
+    count(DISTINCT r.person_id) FILTER (WHERE t.trainee_status = 'completed') AS trained
+FROM {tables.roster} r JOIN {tables.phases} t ON t.trainee = r.trainee
 WHERE {_only(cohorts)}
 """
 

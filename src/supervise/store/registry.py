@@ -300,7 +300,12 @@ class Registry:
         written. See :mod:`supervise.exchange` and docs/exchange.md."""
         from supervise.exchange import import_files
 
-        return import_files(self, [path], dry_run=dry_run, progress=progress)
+        report = import_files(self, [path], dry_run=dry_run, progress=progress)
+        if report.changed and not dry_run and self.path is not None:
+            # Bring the columnar copy up to date now, while the import's data is fresh in the
+            # page cache, rather than at the first question after it.
+            self.engine.bind(tuple(TABLES))
+        return report
 
     def imports(self) -> list[ImportRecord]:
         """Every import that wrote to this registry, oldest first: source, SHA-256 of the
