@@ -4,6 +4,7 @@
 #   make report-png   write build/report/report.html and render it in headless Chromium to
 #                     build/report/report.png (needs: apt-get install chromium fonts-wqy-microhei)
 #   make cli-docs     regenerate the command reference in docs/cli.md from the --help texts
+#   make docs-chart   redraw docs/img/chart-without-system-fonts.png with system fonts hidden
 #   make docs         build the documentation site into site/ (mkdocs build --strict)
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= ningxia.db
 
-.PHONY: demo test pytest lint typecheck bench clean report-png cli-docs docs
+.PHONY: demo test pytest lint typecheck bench clean report-png cli-docs docs docs-chart
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +32,9 @@ test: lint typecheck pytest
 
 cli-docs: $(STAMP)
 	$(BIN)/python scripts/cli_docs.py
+
+docs-chart: $(STAMP)
+	$(BIN)/python scripts/chart_without_fonts.py docs/img/chart-without-system-fonts.png
 
 # NO_MKDOCS_2_WARNING silences Material's notice about its successor; warnings still fail.
 docs: $(STAMP)

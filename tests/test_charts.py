@@ -1,14 +1,13 @@
-"""Charts: Figures with the expected artists and labels, Chinese when a CJK font is found and
-English (never boxes) when not; the burn-up's history; the font finder."""
+"""Charts: Figures with the expected artists and labels, Chinese with the bundled font and
+English (never boxes) when no font is found; the burn-up's history. The font itself:
+tests/test_fonts.py."""
 
 from __future__ import annotations
 
 import io
 import re
 import sys
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import matplotlib
 import pytest
@@ -41,11 +40,15 @@ def mid(ningxia_registry: Registry) -> CohortProgress:
 
 
 @pytest.fixture
-def cjk(monkeypatch: pytest.MonkeyPatch) -> Iterator[fonts.CJKFont]:
-    """The machine's CJK font (skips when there is none: CI installs fonts-wqy-microhei)."""
+def cjk(monkeypatch: pytest.MonkeyPatch) -> fonts.CJKFont:
+    """The chart font: Noto Sans SC, shipped with the plot extra (tests/test_fonts.py checks
+    it draws real glyphs on a machine with no system font)."""
+    monkeypatch.delenv(fonts.ENV, raising=False)
+    fonts.find_cjk_font.cache_clear()
     font = fonts.find_cjk_font()
-    if font is None:
-        pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
+    fonts.find_cjk_font.cache_clear()
+    assert font is not None
+    assert font.name == "Noto Sans SC"
     monkeypatch.setattr(fonts, "find_cjk_font", lambda: font)
     return font
 
@@ -104,7 +107,7 @@ def test_heatmap_marks_every_cell_overdue_cells_and_who_is_behind(
 def test_heatmap_falls_back_to_english_without_a_cjk_font(
     mid: CohortProgress, no_cjk: None
 ) -> None:
-    with pytest.warns(fonts.FontWarning, match="no font with Chinese glyphs found"):
+    with pytest.warns(fonts.FontWarning, match="no font that draws Chinese found"):
         fig = charts.progress_heatmap(mid)
     ax = fig.axes[0]
     assert labels(ax.get_xticklabels())[2] == "practicum"
@@ -273,40 +276,3 @@ def test_charts_without_matplotlib_name_the_extra(
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(MissingExtra, match=r"pip install 'supervise\[plot\]'"):
         charts.progress_heatmap(mid)
-
-
-def test_the_font_finder_checks_glyphs_not_names() -> None:
-    dejavu = matplotlib.font_manager.findfont("DejaVu Sans")
-    assert not fonts._covers(dejavu)
-    assert fonts._register(dejavu) is None
-    font = fonts.find_cjk_font()
-    if font is not None:
-        assert fonts._covers(font.path)
-
-
-def test_a_bad_font_in_the_environment_warns_and_looks_further(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    bogus = tmp_path / "not-a-font.ttf"
-    bogus.write_bytes(b"nothing")
-    monkeypatch.setenv(fonts.ENV, str(bogus))
-    fonts.find_cjk_font.cache_clear()
-    try:
-        with pytest.warns(fonts.FontWarning, match="is not a font file with Chinese glyphs"):
-            found = fonts.find_cjk_font()
-    finally:
-        fonts.find_cjk_font.cache_clear()
-    monkeypatch.delenv(fonts.ENV)
-    assert found == fonts.find_cjk_font()
-
-
-def test_a_font_named_in_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    font = fonts.find_cjk_font()
-    if font is None:
-        pytest.skip("no CJK font installed")
-    monkeypatch.setenv(fonts.ENV, font.path)
-    fonts.find_cjk_font.cache_clear()
-    try:
-        assert fonts.find_cjk_font() == font
-    finally:
-        fonts.find_cjk_font.cache_clear()

@@ -3,14 +3,15 @@
 Each page in PAGES is run from the top in a fresh directory, block by block, the way a reader
 follows it:
 
-- ```` ```console ```` blocks: each ``$ supervise ...`` line (``\\`` continues it) runs the
-  ``supervise`` command, which must succeed and print the lines below it (a line ``...``
-  stands for any number of lines);
+- ```` ```console ```` blocks: each ``$ supervise ...`` or ``$ sqlite-utils ...`` line (``\\``
+  continues it) runs that command, which must succeed and print the lines below it (a line
+  ``...`` stands for any number of lines);
 - ```` ```python ```` blocks run in one namespace, in order; a ```` ```text title="Output" ````
   block right after one is what it must print;
 - a block with a file name as its title (```` ```toml title="targets.toml" ````) is a file
   the reader saves: it is written before the next block runs;
-- ```` ```sh ```` blocks hold the installation, which the test cannot redo.
+- ```` ```sh ```` blocks hold the installation and the commands that start another program
+  (Datasette, DB Browser for SQLite), which the test cannot redo.
 
 Any other block fails the test, so nothing on these pages goes unchecked.
 """
@@ -28,6 +29,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlite_utils.cli import cli as sqlite_utils_cli
 
 from supervise.cli import cli
 from supervise.report.fonts import FontWarning
@@ -40,12 +42,16 @@ PAGES = [
     "how-to/department-report.md",
     "how-to/track-a-target.md",
     "how-to/credentials-between-provinces.md",
+    "how-to/browse-a-registry.md",
 ]
 FENCE = re.compile(
     r"^```(?P<lang>[\w-]*)(?P<attrs>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL
 )
 TITLE = re.compile(r'title="([^"]+)"')
-INSTALL = re.compile(r"(python3 -m venv |\. \.venv/bin/activate$|pip install |make )")
+INSTALL = re.compile(
+    r"(python3 -m venv |\. \.venv/bin/activate$|pip install |apt-get install |make "
+    r"|datasette |sqlitebrowser )"
+)
 
 
 @dataclass(frozen=True)
@@ -102,16 +108,22 @@ def commands(block: Block) -> list[tuple[str, list[str]]]:
     return [(command, lines("\n".join(shown))) for command, shown in result]
 
 
+#: The commands console blocks may run: both are click commands, run in-process.
+PROGRAMS = {"supervise": cli, "sqlite-utils": sqlite_utils_cli}
+
+
 def run_console(block: Block) -> None:
     """Run each command in-process with click's runner: the same code and output as the
-    installed ``supervise`` command, without starting Python again for every line."""
+    installed ``supervise`` (or ``sqlite-utils``) command, without starting Python again for
+    every line."""
     for command, shown in commands(block):
         argv = shlex.split(command)
-        assert argv[0] == "supervise", f"{block.where}: only `supervise` commands run: {command}"
+        program = PROGRAMS.get(argv[0])
+        assert program is not None, f"{block.where}: only {', '.join(PROGRAMS)} run: {command}"
         with warnings.catch_warnings():
             warnings.filterwarnings("default", category=FontWarning)
             result = CliRunner(env={"SUPERVISE_DB": None}).invoke(
-                cli, argv[1:], prog_name="supervise", terminal_width=80
+                program, argv[1:], prog_name=argv[0], terminal_width=80
             )
         assert result.exit_code == 0, f"{block.where}: `{command}` failed:\n{result.stderr}"
         check_output(result.stdout, shown, f"{block.where}: `{command}`")

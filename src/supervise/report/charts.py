@@ -4,9 +4,10 @@ Each function returns a :class:`matplotlib.figure.Figure` built with the object-
 no pyplot, no global state, safe under any backend (``Agg`` included). Show one in a notebook
 by leaving it as a cell's value; save it with ``fig.savefig("chart.png")``.
 
-Labels are Chinese by default when a font with Chinese glyphs is found
-(:func:`supervise.report.fonts.find_cjk_font`), and English otherwise, never boxes. English
-labels name people and targets by id, since their names are Chinese.
+Labels are Chinese by default, drawn with the font :func:`supervise.report.fonts.find_cjk_font`
+finds (Noto Sans SC, shipped with the ``plot`` extra, on any machine); in the rare case it
+finds none they are English, never boxes. English labels name people and targets by id,
+since their names are Chinese.
 
 >>> import supervise
 >>> from supervise.demo import ningxia

@@ -19,6 +19,7 @@ from supervise.tables import TABLES
 __all__ = [
     "GENERATION_TABLES",
     "SCHEMA_VERSION",
+    "VIEWS",
     "check_version",
     "current_version",
     "migrate",
@@ -183,8 +184,158 @@ def _v4(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX credential_awards_by_person ON credential_awards(person_id)")
 
 
+# Views for people browsing the file (Datasette, DB Browser, sqlite-utils): ``<table>_labelled``
+# shows the rows of ``<table>`` one for one, with the name of every id beside it
+# (``person_id, person_name``; a phase key beside ``phase_name``), the Chinese label of every
+# vocabulary value beside it (``status, status_zh``), keyword columns renamed (``on`` is
+# ``on_date``, ``order`` is ``phase_order``) and national ID and phone numbers left out. Joins
+# are LEFT joins, so no row is lost. The labels are rows of ``vocabulary_labels``, written
+# here as they were when this migration was made: a later change of a vocabulary needs a
+# migration of its own (tests/test_views.py compares the two). A migration that rebuilds a
+# table must drop these views first and create them again after.
+_LABELS = {
+    "gender": {"male": "男", "female": "女"},
+    "enrollment_status": {"active": "在读", "withdrawn": "已退出", "completed": "已结业"},
+    "mentor_kind": {
+        "university": "高校导师",
+        "practitioner": "实务督导",
+        "external": "外部合作导师",
+    },
+    "session_form": {"individual": "个别督导", "group": "团体督导", "peer": "同辈督导"},
+    "credential_level": {
+        "assistant": "助理社会工作师",
+        "intermediate": "社会工作师",
+        "senior": "高级社会工作师",
+    },
+    "outcome_kind": {
+        "expert_pool": "入选人才专家库",
+        "standard_drafting": "参与地方标准起草",
+        "senior_review_passed": "通过高级社会工作师评审",
+        "senior_exam_passed": "通过高级社会工作师考试",
+        "promotion": "晋升",
+        "completion_certificate": "获得结业证书",
+        "other": "其他",
+    },
+}
+
+
+def _label(vocabulary: str, column: str) -> str:
+    """The Chinese label of ``column``'s value in ``vocabulary``, as an SQL expression."""
+    return (
+        f"(SELECT zh FROM vocabulary_labels WHERE vocabulary = '{vocabulary}' AND value = {column})"
+    )
+
+
+# A phase's name: the phase of the row's cohort's program.
+_PHASE_NAME = (
+    "(SELECT ph.name FROM cohorts c2 JOIN phases ph ON ph.program_id = c2.program_id "
+    "WHERE c2.id = {row}.cohort_id AND ph.key = {row}.phase)"
+)
+
+_VIEWS = {
+    "people_labelled": f"""
+SELECT p.id, p.name, p.gender, {_label("gender", "p.gender")} AS gender_zh, p.region_code,
+       p.organization, p.practice_since
+FROM people p""",
+    "phases_labelled": """
+SELECT ph.program_id, pr.name AS program_name, ph.key, ph.name, ph."order" AS phase_order,
+       ph.starts_on, ph.due_on, ph.required_hours, ph.required_sessions,
+       ph.min_session_minutes, ph.required_days, ph.required_deliverables, ph.pass_score,
+       ph.weight
+FROM phases ph LEFT JOIN programs pr ON pr.id = ph.program_id""",
+    "cohorts_labelled": """
+SELECT c.id, c.program_id, pr.name AS program_name, c.name, c.starts_on, c.ends_on,
+       (SELECT count(*) FROM enrollments e WHERE e.cohort_id = c.id) AS trainee_count,
+       (SELECT count(*) FROM mentors m WHERE m.cohort_id = c.id) AS mentor_count
+FROM cohorts c LEFT JOIN programs pr ON pr.id = c.program_id""",
+    "enrollments_labelled": f"""
+SELECT e.person_id, p.name AS person_name, e.cohort_id, c.name AS cohort_name, c.program_id,
+       pr.name AS program_name, e.enrolled_on, e.status,
+       {_label("enrollment_status", "e.status")} AS status_zh, e.left_on, e.team
+FROM enrollments e LEFT JOIN people p ON p.id = e.person_id
+LEFT JOIN cohorts c ON c.id = e.cohort_id LEFT JOIN programs pr ON pr.id = c.program_id""",
+    "mentors_labelled": f"""
+SELECT m.person_id, p.name AS person_name, m.cohort_id, c.name AS cohort_name, m.kind,
+       {_label("mentor_kind", "m.kind")} AS kind_zh, m.affiliation, m.capacity,
+       (SELECT count(DISTINCT pa.trainee_id) FROM pairings pa
+        WHERE pa.mentor_id = m.person_id AND pa.cohort_id = m.cohort_id) AS trainee_count
+FROM mentors m LEFT JOIN people p ON p.id = m.person_id
+LEFT JOIN cohorts c ON c.id = m.cohort_id""",
+    "pairings_labelled": """
+SELECT pa.mentor_id, mp.name AS mentor_name, pa.trainee_id, tp.name AS trainee_name,
+       pa.cohort_id, c.name AS cohort_name, pa.starts_on, pa.ends_on
+FROM pairings pa LEFT JOIN people mp ON mp.id = pa.mentor_id
+LEFT JOIN people tp ON tp.id = pa.trainee_id LEFT JOIN cohorts c ON c.id = pa.cohort_id""",
+    "activities_labelled": f"""
+SELECT a.id, a.person_id, p.name AS person_name, a.cohort_id, c.name AS cohort_name, a.phase,
+       {_PHASE_NAME.format(row="a")} AS phase_name, a."on" AS on_date, a.hours, a.note
+FROM activities a LEFT JOIN people p ON p.id = a.person_id
+LEFT JOIN cohorts c ON c.id = a.cohort_id""",
+    "sessions_labelled": f"""
+SELECT s.id, s.mentor_id, p.name AS mentor_name, s.cohort_id, c.name AS cohort_name,
+       s."on" AS on_date, s.minutes, s.form, {_label("session_form", "s.form")} AS form_zh,
+       s.phase, {_PHASE_NAME.format(row="s")} AS phase_name,
+       (SELECT count(*) FROM session_attendees sa WHERE sa.session_id = s.id) AS attendee_count,
+       (SELECT group_concat(name, '、') FROM (
+            SELECT ap.name FROM session_attendees sa JOIN people ap ON ap.id = sa.person_id
+            WHERE sa.session_id = s.id ORDER BY sa.person_id)) AS attendee_names
+FROM sessions s LEFT JOIN people p ON p.id = s.mentor_id
+LEFT JOIN cohorts c ON c.id = s.cohort_id""",
+    "session_attendees_labelled": f"""
+SELECT sa.session_id, sa.person_id, p.name AS person_name, s."on" AS on_date, s.mentor_id,
+       mp.name AS mentor_name, s.cohort_id, c.name AS cohort_name, s.minutes, s.form,
+       {_label("session_form", "s.form")} AS form_zh, s.phase,
+       {_PHASE_NAME.format(row="s")} AS phase_name
+FROM session_attendees sa LEFT JOIN people p ON p.id = sa.person_id
+LEFT JOIN sessions s ON s.id = sa.session_id LEFT JOIN people mp ON mp.id = s.mentor_id
+LEFT JOIN cohorts c ON c.id = s.cohort_id""",
+    "placements_labelled": """
+SELECT pl.person_id, p.name AS person_name, pl.cohort_id, c.name AS cohort_name, pl.station,
+       pl.region_code, pl.starts_on, pl.ends_on
+FROM placements pl LEFT JOIN people p ON p.id = pl.person_id
+LEFT JOIN cohorts c ON c.id = pl.cohort_id""",
+    "deliverables_labelled": f"""
+SELECT d.id, d.person_id, p.name AS person_name, d.cohort_id, c.name AS cohort_name, d.phase,
+       {_PHASE_NAME.format(row="d")} AS phase_name, d.title, d.submitted_on, d.score,
+       d.reviewer_id, r.name AS reviewer_name
+FROM deliverables d LEFT JOIN people p ON p.id = d.person_id
+LEFT JOIN cohorts c ON c.id = d.cohort_id LEFT JOIN people r ON r.id = d.reviewer_id""",
+    "exemptions_labelled": f"""
+SELECT x.person_id, p.name AS person_name, x.cohort_id, c.name AS cohort_name, x.phase,
+       {_PHASE_NAME.format(row="x")} AS phase_name, x.granted_on, x.reason, x.source
+FROM exemptions x LEFT JOIN people p ON p.id = x.person_id
+LEFT JOIN cohorts c ON c.id = x.cohort_id""",
+    "credentials_labelled": f"""
+SELECT cr.person_id, p.name AS person_name, cr.level,
+       {_label("credential_level", "cr.level")} AS level_zh, cr.certificate_no, cr.issued_on,
+       cr.expires_on, cr.issuer, cr.region_code
+FROM credentials cr LEFT JOIN people p ON p.id = cr.person_id""",
+    "outcomes_labelled": f"""
+SELECT o.person_id, p.name AS person_name, o.kind, {_label("outcome_kind", "o.kind")} AS kind_zh,
+       o."on" AS on_date, o.detail
+FROM outcomes o LEFT JOIN people p ON p.id = o.person_id""",
+}
+#: The read-only views for browsing, in the order they are documented (docs/how-to/browse.md).
+VIEWS = tuple(_VIEWS)
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    """Version 5: views with names and labels next to ids, for people browsing the file,
+    and the vocabulary labels they show."""
+    conn.execute(
+        "CREATE TABLE vocabulary_labels (vocabulary TEXT NOT NULL, value TEXT NOT NULL, "
+        "zh TEXT NOT NULL, PRIMARY KEY (vocabulary, value)) STRICT"
+    )
+    conn.executemany(
+        "INSERT INTO vocabulary_labels VALUES (?, ?, ?)",
+        [(vocab, value, zh) for vocab, labels in _LABELS.items() for value, zh in labels.items()],
+    )
+    for name, select in _VIEWS.items():
+        conn.execute(f"CREATE VIEW {name} AS {select.strip()}")
+
+
 #: Migrations by the version they produce; ``_MIGRATIONS[n - 1]`` turns version n-1 into n.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 
 #: The schema version this `supervise` writes.
 SCHEMA_VERSION = len(_MIGRATIONS)
