@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import supervise
-from supervise.store import Registry
+from supervise.registry import Registry
 
 # Store round trips take milliseconds each; never fail a test on timing.
 settings.register_profile(

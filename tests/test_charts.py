@@ -19,8 +19,8 @@ from supervise.core.progress import CohortProgress
 from supervise.core.targets import Target, history_dates, target_status
 from supervise.demo import ningxia
 from supervise.errors import MissingExtra
+from supervise.registry import Registry
 from supervise.report import charts, fonts
-from supervise.store import Registry
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 PHASES_ZH = ["理论学习", "业务培训", "实践教学", "陪伴督导", "案例研究"]

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from supervise._text import width
 from supervise.cli import cli
-from supervise.store import Registry
+from supervise.registry import Registry
 
 ROOT = Path(__file__).parent.parent
 TARGETS = str(ROOT / "examples" / "ningxia-targets.toml")

@@ -46,7 +46,7 @@ from supervise.credentials.jsonld import CLR2, CONTEXTS, OB3, VC2, load_context
 from supervise.credentials.status import bit_set, decode_list, encode_list
 from supervise.demo import ningxia
 from supervise.model import Person
-from supervise.store import Registry
+from supervise.registry import Registry
 from supervise.store.schema import SCHEMA_VERSION
 from tests.strategies import status_bits
 

@@ -32,8 +32,8 @@ from click.testing import CliRunner
 from sqlite_utils.cli import cli as sqlite_utils_cli
 
 from supervise.cli import cli
+from supervise.registry import Registry
 from supervise.report.fonts import FontWarning
-from supervise.store import Registry
 
 DOCS = Path(__file__).parent.parent / "docs"
 PAGES = [

@@ -34,7 +34,7 @@ def test_the_site_builds_strictly_with_api_pages_and_chinese_search(tmp_path: Pa
 
     # The API reference is generated from the docstrings: doctests as code, roles as links.
     registry = (site / "api" / "registry" / "index.html").read_text(encoding="utf-8")
-    assert 'id="supervise.store.registry.Registry.cohort_progress"' in registry
+    assert 'id="supervise.registry.Registry.cohort_progress"' in registry
     assert '<span class="gp">&gt;&gt;&gt; </span>' in registry  # a pycon prompt, not a quote
     assert ":meth:" not in registry
     assert ":class:" not in registry

@@ -15,7 +15,7 @@ import supervise
 from supervise import ImportFailed, SuperviseError
 from supervise.exchange import MAX_PROBLEMS, Problem
 from supervise.model import Activity, Enrollment, Person, PhaseSpec, Program, Session
-from supervise.store import Registry
+from supervise.registry import Registry
 from tests.exchange_files import NID_1, NID_2, base, national_id, write_csv, write_folder
 
 Tables = dict[str, list[list[str]]]

@@ -19,7 +19,7 @@ from supervise.convert import to_dict
 from supervise.errors import InvalidRecord
 from supervise.exchange.schema import json_schema, published_schema
 from supervise.model import MODELS, Activity, Person
-from supervise.store import Registry
+from supervise.registry import Registry
 from tests.exchange_files import NID_1, base, write_folder
 from tests.strategies import worlds
 

@@ -21,8 +21,8 @@ from matplotlib.text import Text
 
 from supervise.core.progress import CohortProgress
 from supervise.demo import ningxia
+from supervise.registry import Registry
 from supervise.report import charts, fonts
-from supervise.store import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 MPL_FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"

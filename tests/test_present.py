@@ -18,7 +18,7 @@ from supervise.errors import MissingExtra
 from supervise.model import Person
 from supervise.present.html import STATUS_COLOURS, Markup, esc, table
 from supervise.present.progress import CSV_COLUMNS
-from supervise.store import Registry
+from supervise.registry import Registry
 
 TARGET = Target(
     id="nx-supervisors-2027",

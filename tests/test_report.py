@@ -15,9 +15,9 @@ from supervise.cli import cli
 from supervise.demo import ningxia
 from supervise.model import Person
 from supervise.present.html import STATUS_COLOURS
+from supervise.registry import Registry
 from supervise.report import fonts
 from supervise.report.page import cohort_report
-from supervise.store import Registry
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 

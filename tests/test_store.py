@@ -30,7 +30,8 @@ from supervise import (
     default_phases,
 )
 from supervise.model import MODELS, key_of
-from supervise.store import SCHEMA_VERSION, Registry
+from supervise.registry import Registry
+from supervise.store import SCHEMA_VERSION
 from supervise.tables import TABLES
 from tests.strategies import worlds
 

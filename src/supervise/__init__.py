@@ -61,9 +61,9 @@ from supervise.model import (
     SessionForm,
     default_phases,
 )
+from supervise.registry import Registry, open
 from supervise.semantics import rules
 from supervise.semantics.rules import RuleResult
-from supervise.store import Registry, open
 
 # Results find their views (HTML, text, DataFrames) through supervise._display.
 import supervise.present  # noqa: F401  isort: skip

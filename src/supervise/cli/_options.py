@@ -14,7 +14,7 @@ import click
 
 import supervise
 from supervise.dates import DateParseError, parse_date
-from supervise.store import Registry
+from supervise.registry import Registry
 
 F = TypeVar("F", bound=Callable[..., Any])
 

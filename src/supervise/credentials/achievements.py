@@ -33,7 +33,7 @@ from supervise.model import (
     Program,
     phase_label,
 )
-from supervise.store import Registry
+from supervise.registry import Registry
 
 __all__ = ["Award", "AwardIds", "completions", "outcomes", "recognitions"]
 

@@ -26,7 +26,7 @@ from supervise.credentials.keys import IssuerKey
 from supervise.credentials.proofs import DATA_INTEGRITY, PROOFS, sign_data_integrity, sign_jwt
 from supervise.dates import parse_date
 from supervise.model import Enrollment, OutcomeKind, Person
-from supervise.store import Registry
+from supervise.registry import Registry
 
 __all__ = [
     "STATUS_LIST_FILE",

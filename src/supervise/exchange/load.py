@@ -46,7 +46,7 @@ from supervise.store.sql import Reference, insert_sql, q, references, select_in,
 from supervise.tables import ATTENDEES, TABLES
 
 if TYPE_CHECKING:
-    from supervise.store.registry import Registry
+    from supervise.store import Store as Registry
 
 __all__ = ["Progress", "import_files"]
 

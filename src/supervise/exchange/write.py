@@ -35,7 +35,7 @@ from supervise.store.sql import q
 from supervise.tables import ATTENDEES, TABLES, Table
 
 if TYPE_CHECKING:
-    from supervise.store.registry import Registry
+    from supervise.store import Store as Registry
 
 __all__ = ["FORMATS", "export", "format_of"]
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from supervise.core.progress import CohortProgress
-    from supervise.store import Registry
+    from supervise.registry import Registry
 
 __all__ = ["cohort_report", "figure_html"]
 

@@ -1,6 +1,6 @@
-"""The imperative shell's storage: SQLite via sqlite-utils, with an explicit, versioned schema."""
+"""The system of record: SQLite with an explicit, versioned schema (:class:`Store`)."""
 
-from supervise.store.registry import Registry, open
 from supervise.store.schema import SCHEMA_VERSION
+from supervise.store.store import Store
 
-__all__ = ["SCHEMA_VERSION", "Registry", "open"]
+__all__ = ["SCHEMA_VERSION", "Store"]

@@ -1,4 +1,5 @@
-"""The registry: every record of a province (or a notebook) in one SQLite database.
+"""The store: every record of a province (or a notebook) in one SQLite database, the system of
+record. :class:`supervise.Registry` adds the questions and the exchange front end to it.
 
 >>> import supervise
 >>> from supervise.model import Program
@@ -17,24 +18,10 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from supervise.convert import from_dict, to_dict
-from supervise.core.eligibility import EligibilityReport
-from supervise.core.outcomes import OutcomeTally
-from supervise.core.policy import Policy, load_policy
-from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress
 from supervise.core.snapshot import CohortSnapshot
-from supervise.core.targets import Target, TargetStatus, history_dates, target_status, year_before
-from supervise.core.tiers import TierCounts
-from supervise.dates import parse_date
-from supervise.engine import Engine, RegistryFile, RegistryRows
-from supervise.engine.eligibility import eligibility
-from supervise.engine.progress import cohorts_progress
-from supervise.engine.structure import outcomes, target_count, tiers
 from supervise.errors import (
     IntegrityError,
     InvalidRecord,
@@ -66,24 +53,17 @@ from supervise.store.sql import q, references, select_in, upsert_sql
 from supervise.tables import ATTENDEES, TABLES, table_of
 
 if TYPE_CHECKING:
-    from supervise.exchange import ImportReport, Progress
+    import sqlite_utils
 
-__all__ = ["Registry", "open"]
+__all__ = ["Store"]
 
 T = TypeVar("T")
 _BUSY_TIMEOUT_SECONDS = 30.0
 _savepoints = itertools.count()
 
 
-def open(path: str | os.PathLike[str] | None = None) -> Registry:
-    """Open the registry stored at ``path`` (created when missing), or an empty in-memory
-    registry when ``path`` is ``None``. An older database is migrated; one written by a
-    newer `supervise` raises :class:`~supervise.errors.SchemaVersionError`."""
-    return Registry(path)
-
-
-class Registry:
-    """A SQLite-backed store of model records with enforced references.
+class Store:
+    """A SQLite-backed store of model records with enforced references: the system of record.
 
     Every write runs in one transaction: it lands whole or not at all. Writing a record
     whose key exists replaces it (upsert); writing the same record again changes nothing.
@@ -99,13 +79,11 @@ class Registry:
             )
             conn.execute("PRAGMA foreign_keys = ON")
             self.conn = conn
-            self.db = sqlite_utils.Database(conn, execute_plugins=False)
             found = check_version(conn, where)  # before WAL: refuse a newer file untouched
             if self.path is not None:
-                self.db.enable_wal()
+                conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
             self._changed: set[str] = set()
-            self._engine: Engine | None = None
             #: The schema version the file had when opened (0 for a new registry).
             self.migrated_from = found
             if found < SCHEMA_VERSION:  # readers of a current file never take the write lock
@@ -118,11 +96,16 @@ class Registry:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the database connection (and the engine's, if one was opened)."""
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
+        """Close the database connection."""
         self.conn.close()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The same connection as a ``sqlite_utils.Database``, for its table and query
+        helpers (imported on first use: sqlite-utils loads pandas when it is installed)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
 
     def backup(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write a consistent copy of the registry to ``path`` with SQLite's online backup
@@ -148,7 +131,7 @@ class Registry:
             if os.path.exists(partial):
                 os.remove(partial)
 
-    def __enter__(self) -> Registry:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -158,7 +141,9 @@ class Registry:
         counts = ", ".join(
             f"{n} {name}" for name, n in self.counts().items() if name in _SUMMARY_TABLES
         )
-        return f"<Registry {self.path or ':memory:'} schema v{SCHEMA_VERSION}: {counts}>"
+        return (
+            f"<{type(self).__name__} {self.path or ':memory:'} schema v{SCHEMA_VERSION}: {counts}>"
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -198,7 +183,7 @@ class Registry:
         next answer. A transaction that changes rows without declaring any renews every
         table's token (correct, only slower)."""
         if not _in_transaction(self.conn):
-            raise SuperviseError("Registry.changed() is only meaningful inside transaction()")
+            raise SuperviseError("changed() is only meaningful inside transaction()")
         self._changed.update(tables)
 
     def _bump(self, wrote: bool) -> None:
@@ -280,53 +265,11 @@ class Registry:
                     f"the same national ID is already registered to person {owner!r}",
                 )
 
-    # -- exchange ----------------------------------------------------------------------------
-
-    def import_file(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        dry_run: bool = False,
-        progress: Progress | None = None,
-    ) -> ImportReport:
-        """Import an exchange file in the ``supervise/1`` format: a JSON document, a folder or
-        ZIP of CSV files, a single CSV or an XLSX workbook (English or Chinese headers).
-
-        All or nothing: any problem raises :class:`~supervise.errors.ImportFailed` listing
-        every problem, and nothing is written. Rows are upserted by key, so importing the same
-        file again changes nothing; a person with a new id but a known national ID number is
-        matched to the known person. With ``dry_run`` nothing is written either way.
-        ``progress(stage, done, total)``, if given, is called as rows are checked and
-        written. See :mod:`supervise.exchange` and docs/exchange.md."""
-        from supervise.exchange import import_files
-
-        report = import_files(self, [path], dry_run=dry_run, progress=progress)
-        if report.changed and not dry_run and self.path is not None:
-            # Bring the columnar copy up to date now, while the import's data is fresh in the
-            # page cache, rather than at the first question after it.
-            self.engine.bind(tuple(TABLES))
-        return report
-
     def imports(self) -> list[ImportRecord]:
         """Every import that wrote to this registry, oldest first: source, SHA-256 of the
         content, time (UTC) and rows per table. Imports that changed nothing, dry runs and
         refused files leave no record."""
         return list_imports(self.conn)
-
-    def export(
-        self,
-        path: str | os.PathLike[str],
-        format: str | None = None,
-        include_pii: bool = False,
-        headers: str = "en",
-    ) -> dict[str, int]:
-        """Write every record to ``path`` in the ``supervise/1`` format: ``json``, ``csv`` (a
-        folder of files) or ``xlsx``, by default from the suffix of ``path``. National ID and
-        phone numbers are masked unless ``include_pii``; ``headers="zh"`` writes Chinese column
-        labels in CSV and XLSX. Returns the rows written per table."""
-        from supervise.exchange.write import export
-
-        return export(self, path, format, include_pii=include_pii, headers=headers)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -394,108 +337,6 @@ class Registry:
             exemptions=self.find(Exemption, cohort_id=cohort_id),
             outcomes=[o for o in self._outcomes_in(cohort_id) if o.person_id in involved],
         )
-
-    def cohort_progress(
-        self, cohort_id: str, as_of: date | str | None = None, tolerance: float = DEFAULT_TOLERANCE
-    ) -> CohortProgress:
-        """How far along cohort ``cohort_id`` is on ``as_of`` (default: today).
-
-        Gives the same answer as ``supervise.progress(self.snapshot(cohort_id), as_of)``: both
-        run the one definition of :mod:`supervise.semantics` on the columnar engine."""
-        day = date.today() if as_of is None else parse_date(as_of)
-        cohort = self.get(Cohort, cohort_id)
-        return cohorts_progress(self.engine, [cohort.id], day, tolerance)[cohort.id]
-
-    def cohorts_progress(
-        self,
-        cohort_ids: Iterable[str] | None = None,
-        as_of: date | str | None = None,
-        tolerance: float = DEFAULT_TOLERANCE,
-    ) -> dict[str, CohortProgress]:
-        """Progress of several cohorts (default: every cohort) on ``as_of``, by cohort id.
-
-        One run for all of them: the figures stay columns until a trainee is read."""
-        day = date.today() if as_of is None else parse_date(as_of)
-        if cohort_ids is None:
-            return cohorts_progress(self.engine, None, day, tolerance)
-        chosen = [self.get(Cohort, c).id for c in dict.fromkeys(cohort_ids)]
-        if not chosen:
-            return {}
-        found = cohorts_progress(self.engine, chosen, day, tolerance)
-        return {c: found[c] for c in chosen}
-
-    @property
-    def engine(self) -> Engine:
-        """The columnar engine over this registry (created on first use)."""
-        if self._engine is None:
-            if self.path is None:
-                self._engine = Engine(RegistryRows(self.conn))
-            else:
-                self._engine = Engine(RegistryFile(self.conn, self.path))
-        return self._engine
-
-    # -- eligibility -------------------------------------------------------------------------
-
-    def eligibility(
-        self,
-        policy: Policy | str | os.PathLike[str],
-        as_of: date | str | None = None,
-        people: Iterable[str] | None = None,
-        cohort: str | None = None,
-    ) -> EligibilityReport:
-        """Who qualifies under ``policy`` (a :class:`~supervise.Policy`, a policy file, or a
-        built-in name such as ``"nx-expert-pool"``) on ``as_of`` (default today), and what
-        everyone else is missing. Everyone in the registry is assessed unless ``people`` or
-        ``cohort`` (its trainees) narrows it. Same answers as ``supervise.eligibility`` over
-        the same records."""
-        chosen = policy if isinstance(policy, Policy) else load_policy(policy)
-        day = date.today() if as_of is None else parse_date(as_of)
-        if cohort is not None:
-            self.get(Cohort, cohort)
-        return eligibility(self.engine, chosen, day, people, cohort)
-
-    # -- talent structure --------------------------------------------------------------------
-
-    def tiers(self, as_of: date | str | None = None, by: str | None = None) -> TierCounts:
-        """People by the highest credential held on ``as_of`` (none, assistant, intermediate,
-        senior), optionally grouped ``by`` province, prefecture, county or program."""
-        day = date.today() if as_of is None else parse_date(as_of)
-        return tiers(self.engine, day, by)
-
-    def outcomes(
-        self, program: str | None = None, cohort: str | None = None, as_of: date | str | None = None
-    ) -> OutcomeTally:
-        """How many trainees of ``cohort``, of ``program``'s cohorts, or of every cohort were
-        trained (completed) by ``as_of``, and people per outcome kind among them."""
-        day = date.today() if as_of is None else parse_date(as_of)
-        chosen: list[str] | None = None
-        if cohort is not None:
-            chosen = [self.get(Cohort, cohort).id]
-        elif program is not None:
-            self.get(Program, program)
-            chosen = [c.id for c in self.find(Cohort, program_id=program)]
-        return outcomes(self.engine, day, chosen, program, cohort)
-
-    def target_status(self, target: Target, as_of: date | str | None = None) -> TargetStatus:
-        """Where ``target`` stands on ``as_of`` (default today) and whether the pace of the
-        last 12 months reaches it by its deadline."""
-        day = date.today() if as_of is None else parse_date(as_of)
-        now = target_count(self.engine, target, day)
-        before = target_count(self.engine, target, year_before(day))
-        return target_status(target, now, before, day)
-
-    def target_history(
-        self,
-        target: Target,
-        start: date | str,
-        end: date | str | None = None,
-        step_months: int = 1,
-    ) -> list[tuple[date, int]]:
-        """The count towards ``target`` on ``start``, every ``step_months`` months after it
-        and on ``end`` (default today): the line of a burn-up chart."""
-        last = date.today() if end is None else parse_date(end)
-        days = history_dates(parse_date(start), last, step_months)
-        return [(day, target_count(self.engine, target, day)) for day in days]
 
     def _outcomes_in(self, cohort_id: str) -> list[Outcome]:
         return self._select(Outcome, _OUTCOMES_IN_COHORT, {"cohort": cohort_id})

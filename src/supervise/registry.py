@@ -1,0 +1,207 @@
+"""The registry: the store of a province's records, with the questions it answers and the
+exchange files it reads and writes.
+
+:class:`Registry` is the door most callers need. It is a :class:`~supervise.store.Store`
+(SQLite, the system of record) whose questions run on the columnar engine
+(:mod:`supervise.engine`, the one definition of :mod:`supervise.semantics`) and whose
+imports and exports go through :mod:`supervise.exchange`; each of those parts works without
+this module, which only puts them behind one object.
+
+>>> import supervise
+>>> from supervise.demo import ningxia
+>>> registry = supervise.open()          # in memory; supervise.open("cohorts.db") for a file
+>>> _ = ningxia.build(registry)
+>>> registry.cohort_progress(ningxia.SECOND_BATCH, "2024-10-15").behind
+('t2024-08', 't2024-13')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import date
+
+from supervise.core.eligibility import EligibilityReport
+from supervise.core.outcomes import OutcomeTally
+from supervise.core.policy import Policy, load_policy
+from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress
+from supervise.core.targets import Target, TargetStatus, history_dates, target_status, year_before
+from supervise.core.tiers import TierCounts
+from supervise.dates import parse_date
+from supervise.engine import Engine, RegistryFile, RegistryRows
+from supervise.engine.eligibility import eligibility
+from supervise.engine.progress import cohorts_progress
+from supervise.engine.structure import outcomes, target_count, tiers
+from supervise.exchange import ImportReport, Progress, import_files
+from supervise.exchange.write import export
+from supervise.model import Cohort, Program
+from supervise.store import Store
+from supervise.tables import TABLES
+
+__all__ = ["Registry", "open"]
+
+
+def open(path: str | os.PathLike[str] | None = None) -> Registry:
+    """Open the registry stored at ``path`` (created when missing), or an empty in-memory
+    registry when ``path`` is ``None``. An older database is migrated; one written by a
+    newer `supervise` raises :class:`~supervise.errors.SchemaVersionError`."""
+    return Registry(path)
+
+
+class Registry(Store):
+    """Every record of a province (or a notebook), and the answers to the questions asked of
+    them: progress, eligibility, tiers, outcomes and targets, computed by the columnar engine
+    over a copy of the store that every committed write brings up to date."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(path)
+        self._engine: Engine | None = None
+
+    def close(self) -> None:
+        """Close the engine (if one was opened) and the database connection."""
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+        super().close()
+
+    @property
+    def engine(self) -> Engine:
+        """The columnar engine over this registry (created on first use)."""
+        if self._engine is None:
+            if self.path is None:
+                self._engine = Engine(RegistryRows(self.conn))
+            else:
+                self._engine = Engine(RegistryFile(self.conn, self.path))
+        return self._engine
+
+    # -- progress ----------------------------------------------------------------------------
+
+    def cohort_progress(
+        self, cohort_id: str, as_of: date | str | None = None, tolerance: float = DEFAULT_TOLERANCE
+    ) -> CohortProgress:
+        """How far along cohort ``cohort_id`` is on ``as_of`` (default: today).
+
+        Gives the same answer as ``supervise.progress(self.snapshot(cohort_id), as_of)``: both
+        run the one definition of :mod:`supervise.semantics` on the columnar engine."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        cohort = self.get(Cohort, cohort_id)
+        return cohorts_progress(self.engine, [cohort.id], day, tolerance)[cohort.id]
+
+    def cohorts_progress(
+        self,
+        cohort_ids: Iterable[str] | None = None,
+        as_of: date | str | None = None,
+        tolerance: float = DEFAULT_TOLERANCE,
+    ) -> dict[str, CohortProgress]:
+        """Progress of several cohorts (default: every cohort) on ``as_of``, by cohort id.
+
+        One run for all of them: the figures stay columns until a trainee is read."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        if cohort_ids is None:
+            return cohorts_progress(self.engine, None, day, tolerance)
+        chosen = [self.get(Cohort, c).id for c in dict.fromkeys(cohort_ids)]
+        if not chosen:
+            return {}
+        found = cohorts_progress(self.engine, chosen, day, tolerance)
+        return {c: found[c] for c in chosen}
+
+    # -- eligibility -------------------------------------------------------------------------
+
+    def eligibility(
+        self,
+        policy: Policy | str | os.PathLike[str],
+        as_of: date | str | None = None,
+        people: Iterable[str] | None = None,
+        cohort: str | None = None,
+    ) -> EligibilityReport:
+        """Who qualifies under ``policy`` (a :class:`~supervise.Policy`, a policy file, or a
+        built-in name such as ``"nx-expert-pool"``) on ``as_of`` (default today), and what
+        everyone else is missing. Everyone in the registry is assessed unless ``people`` or
+        ``cohort`` (its trainees) narrows it. Same answers as ``supervise.eligibility`` over
+        the same records."""
+        chosen = policy if isinstance(policy, Policy) else load_policy(policy)
+        day = date.today() if as_of is None else parse_date(as_of)
+        if cohort is not None:
+            self.get(Cohort, cohort)
+        return eligibility(self.engine, chosen, day, people, cohort)
+
+    # -- talent structure --------------------------------------------------------------------
+
+    def tiers(self, as_of: date | str | None = None, by: str | None = None) -> TierCounts:
+        """People by the highest credential held on ``as_of`` (none, assistant, intermediate,
+        senior), optionally grouped ``by`` province, prefecture, county or program."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        return tiers(self.engine, day, by)
+
+    def outcomes(
+        self, program: str | None = None, cohort: str | None = None, as_of: date | str | None = None
+    ) -> OutcomeTally:
+        """How many trainees of ``cohort``, of ``program``'s cohorts, or of every cohort were
+        trained (completed) by ``as_of``, and people per outcome kind among them."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        chosen: list[str] | None = None
+        if cohort is not None:
+            chosen = [self.get(Cohort, cohort).id]
+        elif program is not None:
+            self.get(Program, program)
+            chosen = [c.id for c in self.find(Cohort, program_id=program)]
+        return outcomes(self.engine, day, chosen, program, cohort)
+
+    def target_status(self, target: Target, as_of: date | str | None = None) -> TargetStatus:
+        """Where ``target`` stands on ``as_of`` (default today) and whether the pace of the
+        last 12 months reaches it by its deadline."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        now = target_count(self.engine, target, day)
+        before = target_count(self.engine, target, year_before(day))
+        return target_status(target, now, before, day)
+
+    def target_history(
+        self,
+        target: Target,
+        start: date | str,
+        end: date | str | None = None,
+        step_months: int = 1,
+    ) -> list[tuple[date, int]]:
+        """The count towards ``target`` on ``start``, every ``step_months`` months after it
+        and on ``end`` (default today): the line of a burn-up chart."""
+        last = date.today() if end is None else parse_date(end)
+        days = history_dates(parse_date(start), last, step_months)
+        return [(day, target_count(self.engine, target, day)) for day in days]
+
+    # -- exchange ----------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Import an exchange file in the ``supervise/1`` format: a JSON document, a folder or
+        ZIP of CSV files, a single CSV or an XLSX workbook (English or Chinese headers).
+
+        All or nothing: any problem raises :class:`~supervise.errors.ImportFailed` listing
+        every problem, and nothing is written. Rows are upserted by key, so importing the same
+        file again changes nothing; a person with a new id but a known national ID number is
+        matched to the known person. With ``dry_run`` nothing is written either way.
+        ``progress(stage, done, total)``, if given, is called as rows are checked and
+        written. See :mod:`supervise.exchange` and docs/exchange.md."""
+        report = import_files(self, [path], dry_run=dry_run, progress=progress)
+        if report.changed and not dry_run and self.path is not None:
+            # Bring the columnar copy up to date now, while the import's data is fresh in the
+            # page cache, rather than at the first question after it.
+            self.engine.bind(tuple(TABLES))
+        return report
+
+    def export(
+        self,
+        path: str | os.PathLike[str],
+        format: str | None = None,
+        include_pii: bool = False,
+        headers: str = "en",
+    ) -> dict[str, int]:
+        """Write every record to ``path`` in the ``supervise/1`` format: ``json``, ``csv`` (a
+        folder of files) or ``xlsx``, by default from the suffix of ``path``. National ID and
+        phone numbers are masked unless ``include_pii``; ``headers="zh"`` writes Chinese column
+        labels in CSV and XLSX. Returns the rows written per table."""
+        return export(self, path, format, include_pii=include_pii, headers=headers)
