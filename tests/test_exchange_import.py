@@ -697,7 +697,7 @@ def test_what_cannot_be_read_is_a_problem(registry: Registry, tmp_path: Path) ->
     (tmp_path / "bad.zip").write_bytes(b"not a zip")
     (tmp_path / "blank.csv").write_text("\n\n")
     cases = {
-        "notes.txt": "expected a folder of CSV files, a .zip of them, a .csv, an .xlsx or a .json file",
+        "notes.txt": "expected a folder of CSV or Parquet files, a .zip of CSV files, a .csv, .parquet, .xlsx or .json file",
         "old.xls": "old .xls workbooks cannot be read; save it as .xlsx",
         "empty": "no CSV files in this folder",
         "missing": "no such file or folder",

@@ -38,12 +38,14 @@ def stored(registry: Registry) -> dict[str, list[Any]]:
 
 
 def target(folder: Path, fmt: str) -> Path:
-    return folder / {"json": "export.json", "csv": "export", "xlsx": "export.xlsx"}[fmt]
+    return folder / {"json": "export.json", "csv": "export", "xlsx": "export.xlsx"}.get(
+        fmt, "export"
+    )
 
 
 @settings(max_examples=40)
 @given(worlds())
-@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
 def test_an_export_with_pii_imports_back_to_equal_records(fmt: str, records: list[Any]) -> None:
     with supervise.open() as source, supervise.open() as copy, tempfile.TemporaryDirectory() as tmp:
         source.add(records)

@@ -160,3 +160,65 @@ def _toml(policy: supervise.Policy) -> str:
         lines.append("[[rules]]")
         lines += [f"{k} = {value(v)}" for k, v in rule.items()]
     return "\n".join(lines) + "\n"
+
+
+def test_parquet_exports_mask_numbers_or_write_pseudonyms(
+    db: Path, secrets: list[str], tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    from supervise.pseudonym import MatchingKey
+
+    def texts(folder: Path) -> str:
+        found = []
+        for file in folder.glob("*.parquet"):
+            data = pq.read_table(file)
+            found.append(json.dumps(data.to_pylist(), ensure_ascii=False, default=str))
+            found.append(str(data.schema.metadata))
+        return "\n".join(found)
+
+    with supervise.open(db) as registry:
+        registry.export(tmp_path / "masked", "parquet")
+        registry.export(tmp_path / "hashed", "parquet", national_id_key=MatchingKey(bytes(32)))
+        registry.export(tmp_path / "plain", "parquet", include_pii=True)
+    assert leaked(texts(tmp_path / "masked"), secrets) == []
+    assert leaked(texts(tmp_path / "hashed"), secrets) == []
+    assert len(leaked(texts(tmp_path / "plain"), secrets)) == len(secrets)
+
+
+def test_a_national_roll_up_shows_no_full_numbers(
+    db: Path, secrets: list[str], tmp_path: Path
+) -> None:
+    import supervise.national
+
+    with supervise.open(db) as registry:
+        registry.export(tmp_path / "ningxia", "parquet", include_pii=True)
+    policy = tmp_path / "policy.toml"
+    policy.write_text(_toml(synth.national_policy()), encoding="utf-8")
+    sources = ["--from", str(tmp_path / "ningxia")]
+    shown = []
+    for args in (
+        ["tiers", "--by", "county"],
+        ["outcomes"],
+        ["eligible", "--policy", str(policy)],
+    ):
+        for fmt in ("table", "json", "html"):
+            result = CliRunner().invoke(
+                cli, ["national", *args, *sources, "--as-of", AS_OF, "--format", fmt]
+            )
+            assert result.exit_code == 0, result.output
+            shown.append(result.output)
+    out = tmp_path / "national.html"
+    result = CliRunner().invoke(
+        cli,
+        ["national", "report", *sources, "--as-of", AS_OF, "--policy", str(policy), "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    shown.append(out.read_text(encoding="utf-8"))
+    with supervise.national.open([tmp_path / "ningxia"]) as national:
+        shown += [
+            repr(national),
+            str(national.provinces),
+            str(national.completions(AS_OF).to_pylist()),
+        ]
+    assert leaked("\n".join(shown), secrets) == []

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "ExportsRefused",
     "ImportFailed",
     "IntegrityError",
     "InvalidRecord",
@@ -79,6 +80,29 @@ class ImportFailed(SuperviseError, ValueError):
         self.total = total
         noun = "problem" if total == 1 else "problems"
         lines = [f"cannot import {source}: {total} {noun}; nothing was written"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        if total > len(self.problems):
+            lines.append(f"  … and {total - len(self.problems)} more")
+        super().__init__("\n".join(lines))
+
+
+class ExportsRefused(SuperviseError, ValueError):
+    """Provinces' exports given to a national roll-up were refused, and none of their rows
+    was used: an answer from records of which some failed their checks would be wrong in ways
+    nobody could see.
+
+    ``problems`` holds the problems found (each names the province and file, table, row,
+    field, value and reason; at most a few hundred are kept), ``total`` counts every problem
+    found. The message lists the kept problems one per line.
+    """
+
+    def __init__(self, problems: Sequence[Any], total: int) -> None:
+        self.problems = list(problems)
+        self.total = total
+        noun = "problem" if total == 1 else "problems"
+        lines = [
+            f"cannot roll up these exports (无法汇总): {total} {noun}; none of their rows was used"
+        ]
         lines.extend(f"  {problem}" for problem in self.problems)
         if total > len(self.problems):
             lines.append(f"  … and {total - len(self.problems)} more")

@@ -35,6 +35,7 @@ from supervise.engine.structure import outcomes, target_count, tiers
 from supervise.exchange import ImportReport, Progress, import_files
 from supervise.exchange.write import export
 from supervise.model import Cohort, Program
+from supervise.pseudonym import MatchingKey
 from supervise.store import Store
 from supervise.tables import TABLES
 
@@ -199,9 +200,20 @@ class Registry(Store):
         format: str | None = None,
         include_pii: bool = False,
         headers: str = "en",
+        national_id_key: MatchingKey | None = None,
     ) -> dict[str, int]:
         """Write every record to ``path`` in the ``supervise/1`` format: ``json``, ``csv`` (a
-        folder of files) or ``xlsx``, by default from the suffix of ``path``. National ID and
-        phone numbers are masked unless ``include_pii``; ``headers="zh"`` writes Chinese column
-        labels in CSV and XLSX. Returns the rows written per table."""
-        return export(self, path, format, include_pii=include_pii, headers=headers)
+        folder of files), ``xlsx`` or ``parquet`` (a folder of typed files, for national
+        roll-ups), by default from the suffix of ``path``. National ID and phone numbers are
+        masked unless ``include_pii``; with a ``national_id_key`` (Parquet only) national
+        IDs are written as pseudonyms under it (:mod:`supervise.pseudonym`) and phones left
+        out. ``headers="zh"`` writes Chinese column labels in CSV and XLSX. Returns the rows
+        written per table."""
+        return export(
+            self,
+            path,
+            format,
+            include_pii=include_pii,
+            headers=headers,
+            national_id_key=national_id_key,
+        )

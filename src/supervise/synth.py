@@ -10,6 +10,13 @@ model objects instead.
 >>> rows = generate(scale, seed=7)
 >>> sum(1 for _ in rows["activities"]), sum(1 for _ in generate(scale, seed=7)["activities"])
 (400, 400)
+
+For a national roll-up, :func:`national` gives the scales of the 31 provinces: each
+province's ids, region codes and programs are its own, and some people train in two
+neighbouring provinces (the same national ID, name, gender and start of practice).
+
+>>> [s.province_code for s in national(620)][:3], sum(s.trainees for s in national(620))
+(['11', '12', '13'], 620)
 """
 
 from __future__ import annotations
@@ -26,7 +33,27 @@ from supervise.convert import from_dict
 from supervise.model import CredentialLevel, MentorKind, OutcomeKind, model_for_table
 from supervise.tables import TABLES
 
-__all__ = ["Scale", "expert_pool_policy", "generate", "records", "write"]
+__all__ = [
+    "PROVINCES",
+    "Scale",
+    "expert_pool_policy",
+    "generate",
+    "national",
+    "national_policy",
+    "records",
+    "write",
+]
+
+#: The region codes of the 31 provinces, autonomous regions and municipalities of the mainland.
+PROVINCES = (
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+    "65",
+)  # fmt: skip
+#: One trainee in this many of a province comes from the pool of people who train in two
+#: neighbouring provinces.
+SHARED_EVERY = 50
+_PER_PROVINCE = 1_000_000  # people ids per province and kind, for unique national IDs
 
 _PHASES = (
     # key, name, offset from cohort start (days), length (days), requirements; sized so that
@@ -79,7 +106,11 @@ class Scale:
     """How big a registry to generate. Per trainee: ``activities`` activity records (spread
     over the first four phases), ``sessions`` group sessions attended (groups of
     ``session_size`` led by a mentor with ``trainees_per_mentor`` trainees), and one
-    case-study deliverable (two when the first fails)."""
+    case-study deliverable (two when the first fails).
+
+    ``province_code`` (one of :data:`PROVINCES`) makes the registry one province's: ids start
+    with the code (``51-t0000001``), region codes lie in the province, and one trainee in
+    :data:`SHARED_EVERY` is a person who also trains in a neighbouring province."""
 
     trainees: int
     cohorts: int
@@ -88,6 +119,14 @@ class Scale:
     sessions: int = 10
     trainees_per_mentor: int = 5
     session_size: int = 5
+    province_code: str | None = attrs.field(default=None)
+
+    @province_code.validator
+    def _known(self, _attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None and value not in PROVINCES:
+            raise ValueError(f"unknown province code {value!r}; expected one of {PROVINCES}")
+        if value is not None and self.trainees >= _PER_PROVINCE:
+            raise ValueError(f"a generated province holds fewer than {_PER_PROVINCE:,} trainees")
 
     @classmethod
     def province(cls) -> Scale:
@@ -102,6 +141,18 @@ class Scale:
             cohorts=max(1, trainees // 500),
             programs=min(10, max(1, trainees // 5_000)),
         )
+
+
+def national(trainees: int, provinces: int = len(PROVINCES)) -> list[Scale]:
+    """The scales of ``provinces`` provinces (the first codes of :data:`PROVINCES`) holding
+    ``trainees`` trainees between them, as evenly as whole numbers allow."""
+    if not 1 <= provinces <= len(PROVINCES):
+        raise ValueError(f"provinces must be between 1 and {len(PROVINCES)}")
+    per, extra = divmod(trainees, provinces)
+    return [
+        attrs.evolve(Scale.of(per + (1 if n < extra else 0)), province_code=code)
+        for n, code in enumerate(PROVINCES[:provinces])
+    ]
 
 
 def generate(scale: Scale, seed: int = 2024) -> dict[str, Iterator[tuple[Any, ...]]]:
@@ -152,6 +203,31 @@ def write(registry: Any, scale: Scale, seed: int = 2024, batch: int = 50_000) ->
     return counts
 
 
+def national_policy() -> Any:
+    """The rules of :func:`expert_pool_policy` for people of any province: completed any
+    program, intermediate credential or higher, five years of practice, and a case study
+    scored 85 or a contribution to a local standard."""
+    from supervise.core.policy import Policy
+    from supervise.semantics import rules
+
+    return Policy(
+        id="synth-national-pool",
+        name="全国督导人才库入库条件（合成数据）",
+        version="1",
+        rules=[
+            rules.completed_program(),
+            rules.credential_at_least("intermediate"),
+            rules.practice_years_at_least(5),
+            rules.any_of(
+                [
+                    rules.deliverable_score_at_least(85, phase="case_study"),
+                    rules.outcome_present("standard_drafting"),
+                ]
+            ),
+        ],
+    )
+
+
 def expert_pool_policy(scale: Scale) -> Any:
     """The example expert-pool policy (``nx-expert-pool``) rewritten for the generated
     programs: completed one of them, intermediate credential or higher, five years of
@@ -164,7 +240,9 @@ def expert_pool_policy(scale: Scale) -> Any:
         name="专家库入库条件（合成数据）",
         version="1",
         rules=[
-            rules.any_of([rules.completed_program(_program_id(p)) for p in range(scale.programs)]),
+            rules.any_of(
+                [rules.completed_program(_program_id(scale, p)) for p in range(scale.programs)]
+            ),
             rules.credential_at_least("intermediate"),
             rules.practice_years_at_least(5),
             rules.any_of(
@@ -183,15 +261,31 @@ def expert_pool_policy(scale: Scale) -> Any:
 _SPREAD_DAYS = 4 * 365
 
 
-def _program_id(p: int) -> str:
-    return f"prog-{p:02d}"
+def _id(scale: Scale, text: str) -> str:
+    """An id of the scale's province (its code first), or of a registry of its own."""
+    return text if scale.province_code is None else f"{scale.province_code}-{text}"
+
+
+def _program_id(scale: Scale, p: int) -> str:
+    return _id(scale, f"prog-{p:02d}")
 
 
 def _cohort(scale: Scale, c: int) -> tuple[str, str, date]:
     """Cohort id, program id and start date; cohorts start evenly over the four years from
     March 2021, however many there are (so every record predates mid-2026)."""
     offset = timedelta(days=c * _SPREAD_DAYS // max(1, scale.cohorts))
-    return f"coh-{c:04d}", _program_id(c % scale.programs), date(2021, 3, 1) + offset
+    return (
+        _id(scale, f"coh-{c:04d}"),
+        _program_id(scale, c % scale.programs),
+        (date(2021, 3, 1) + offset),
+    )
+
+
+def _regions(scale: Scale) -> tuple[str, ...]:
+    """Region codes of the people and stations: the province's own when it has one."""
+    if scale.province_code is None:
+        return _REGIONS
+    return tuple(scale.province_code + code[2:] for code in _REGIONS)
 
 
 def _trainees_of(scale: Scale, c: int) -> range:
@@ -211,12 +305,12 @@ def _mentors_of(scale: Scale, c: int) -> range:
     return range(first, first + n)
 
 
-def _tid(n: int) -> str:
-    return f"t{n:07d}"
+def _tid(scale: Scale, n: int) -> str:
+    return _id(scale, f"t{n:07d}")
 
 
-def _mid(n: int) -> str:
-    return f"m{n:06d}"
+def _mid(scale: Scale, n: int) -> str:
+    return _id(scale, f"m{n:06d}")
 
 
 def _rng(seed: int, *salt: Any) -> random.Random:
@@ -226,9 +320,9 @@ def _rng(seed: int, *salt: Any) -> random.Random:
 def _programs(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
     for p in range(scale.programs):
         yield (
-            _program_id(p),
+            _program_id(scale, p),
             f"第{p + 1}期社会工作督导人才培养项目",
-            "64",
+            scale.province_code or "64",
             "自治区民政厅",
             None,
             None,
@@ -240,7 +334,7 @@ def _phases(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
     for p in range(scale.programs):
         for order, (key, name, _, _, req) in enumerate(_PHASES, start=1):
             row = {
-                "program_id": _program_id(p),
+                "program_id": _program_id(scale, p),
                 "key": key,
                 "name": name,
                 "order": order,
@@ -293,11 +387,65 @@ def _people(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
             since,
         )
 
+    if scale.province_code is not None:
+        yield from _province_people(scale, seed)
+        return
     rng = _rng(seed, "people")
     for n in range(scale.trainees):
-        yield person(_tid(n), rng, range(2005, 2021))
+        yield person(_tid(scale, n), rng, range(2005, 2021))
     for m in range(_mentors_of(scale, scale.cohorts - 1).stop):
-        yield person(_mid(m), rng, range(1995, 2012))
+        yield person(_mid(scale, m), rng, range(1995, 2012))
+
+
+_POOL = 2 * len(PROVINCES) * _PER_PROVINCE  # numbers of the people shared by two provinces
+_DAYS = 35 * 365  # birth dates drawn from 35 years
+
+
+def _numbered_national_id(number: int) -> str:
+    """A national ID that no other ``number`` (below about 6 * 10^7) gets: birth place,
+    birth date and sequence spell the number out."""
+    rest = number // len(_BIRTH_CODES)
+    born = date(1965, 1, 1) + timedelta(days=rest % _DAYS)
+    body = f"{_BIRTH_CODES[number % len(_BIRTH_CODES)]}{born:%Y%m%d}{rest // _DAYS % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def _province_people(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    """A province's people: national IDs unique across provinces, and one trainee in
+    :data:`SHARED_EVERY` drawn from a pool that the next province draws from too (half of a
+    province's pool people are the previous province's, half the next one's)."""
+    assert scale.province_code is not None
+    index = PROVINCES.index(scale.province_code)
+    regions = _regions(scale)
+    shift = max(1, -(-scale.trainees // SHARED_EVERY) // 2)
+
+    def person(pid: str, number: int, rng: random.Random, since: range, region: str) -> Any:
+        national_id = _numbered_national_id(number)
+        return (
+            pid,
+            rng.choice(_SURNAMES) + "".join(rng.sample(_GIVEN, rng.choice((1, 2)))),
+            national_id,
+            f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+            "female" if int(national_id[16]) % 2 == 0 else "male",
+            region,
+            "社会工作服务中心",
+            date(rng.choice(since), rng.randrange(1, 13), 1).isoformat(),
+        )
+
+    rng = _rng(seed, "people", scale.province_code)
+    own = 2 * index * _PER_PROVINCE
+    for n in range(scale.trainees):
+        region = rng.choice(regions)
+        if n % SHARED_EVERY == 0:
+            g = n // SHARED_EVERY + index * shift
+            yield person(
+                _tid(scale, n), _POOL + g, _rng(seed, "pool", g), range(2005, 2021), region
+            )
+        else:
+            yield person(_tid(scale, n), own + n, rng, range(2005, 2021), region)
+    for m in range(_mentors_of(scale, scale.cohorts - 1).stop):
+        region = rng.choice(regions)
+        yield person(_mid(scale, m), own + _PER_PROVINCE + m, rng, range(1995, 2012), region)
 
 
 def _enrollments(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
@@ -307,9 +455,9 @@ def _enrollments(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
         for n in _trainees_of(scale, c):
             if rng.random() < 0.03:  # about 3% withdraw
                 left = (start + timedelta(days=rng.randrange(10, 140))).isoformat()
-                yield (_tid(n), cid, start.isoformat(), "withdrawn", left, None)
+                yield (_tid(scale, n), cid, start.isoformat(), "withdrawn", left, None)
             else:
-                yield (_tid(n), cid, start.isoformat(), "active", None, f"team-{n % 5 + 1}")
+                yield (_tid(scale, n), cid, start.isoformat(), "active", None, f"team-{n % 5 + 1}")
 
 
 def _mentor_roles(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
@@ -317,7 +465,13 @@ def _mentor_roles(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
     for c in range(scale.cohorts):
         cid = _cohort(scale, c)[0]
         for m in _mentors_of(scale, c):
-            yield (_mid(m), cid, kinds[m % len(kinds)].value, "合作高校", scale.trainees_per_mentor)
+            yield (
+                _mid(scale, m),
+                cid,
+                kinds[m % len(kinds)].value,
+                "合作高校",
+                scale.trainees_per_mentor,
+            )
 
 
 def _pairings(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
@@ -326,8 +480,8 @@ def _pairings(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
         mentors = list(_mentors_of(scale, c))
         for k, n in enumerate(_trainees_of(scale, c)):
             yield (
-                _mid(mentors[k // scale.trainees_per_mentor]),
-                _tid(n),
+                _mid(scale, mentors[k // scale.trainees_per_mentor]),
+                _tid(scale, n),
                 cid,
                 start.isoformat(),
                 None,
@@ -339,12 +493,12 @@ def _activities(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
     for c in range(scale.cohorts):
         cid, _, start = _cohort(scale, c)
         for n in _trainees_of(scale, c):
-            tid = _tid(n)
+            tid = _tid(scale, n)
             for k in range(scale.activities):
                 key, _, offset, length, _ = _PHASES[rng.choice(_ACTIVITY_PHASES)]
                 on = start + timedelta(days=offset + rng.randrange(length))
                 hours = rng.choice((4.0, 6.0, 8.0))
-                yield (f"a{n:07d}-{k:02d}", tid, cid, key, on.isoformat(), hours, None)
+                yield (_id(scale, f"a{n:07d}-{k:02d}"), tid, cid, key, on.isoformat(), hours, None)
 
 
 def _sessions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
@@ -353,8 +507,8 @@ def _sessions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
         cid, _, start = _cohort(scale, c)
         on = start + timedelta(days=45 + rng.randrange(75))
         yield (
-            f"s{c:04d}-{mentor}-{k}",
-            _mid(mentor),
+            _id(scale, f"s{c:04d}-{mentor}-{k}"),
+            _mid(scale, mentor),
             cid,
             on.isoformat(),
             rng.choice((45, 90, 120)),
@@ -366,7 +520,7 @@ def _sessions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
 def _session_attendees(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
     for c, mentor, _, group, k in _session_plan(scale):
         for n in group:
-            yield (f"s{c:04d}-{mentor}-{k}", _tid(n))
+            yield (_id(scale, f"s{c:04d}-{mentor}-{k}"), _tid(scale, n))
 
 
 def _session_plan(scale: Scale) -> Iterator[tuple[int, int, int, list[int], int]]:
@@ -385,12 +539,13 @@ def _session_plan(scale: Scale) -> Iterator[tuple[int, int, int, list[int], int]
 
 
 def _placements(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    regions = _regions(scale)
     for c in range(scale.cohorts):
         cid, _, start = _cohort(scale, c)
         for n in _trainees_of(scale, c):
-            region = _REGIONS[n % len(_REGIONS)]
+            region = regions[n % len(regions)]
             yield (
-                _tid(n),
+                _tid(scale, n),
                 cid,
                 f"{region}-站{n % 60 + 1:02d}",
                 region,
@@ -407,10 +562,10 @@ def _deliverables(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
         for k, n in enumerate(_trainees_of(scale, c)):
             on = start + timedelta(days=100 + rng.randrange(40))
             score = float(rng.randrange(60, 100))
-            reviewer = _mid(mentors[k // scale.trainees_per_mentor])
+            reviewer = _mid(scale, mentors[k // scale.trainees_per_mentor])
             yield (
-                f"d{n:07d}-1",
-                _tid(n),
+                _id(scale, f"d{n:07d}-1"),
+                _tid(scale, n),
                 cid,
                 "case_study",
                 "个案研究报告",
@@ -420,8 +575,8 @@ def _deliverables(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
             )
             if score < 80:
                 yield (
-                    f"d{n:07d}-2",
-                    _tid(n),
+                    _id(scale, f"d{n:07d}-2"),
+                    _tid(scale, n),
                     cid,
                     "case_study",
                     "个案研究报告（修改稿）",
@@ -437,7 +592,14 @@ def _exemptions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
         cid, _, start = _cohort(scale, c)
         for n in _trainees_of(scale, c):
             if rng.random() < 0.02:
-                yield (_tid(n), cid, "theory", start.isoformat(), "已完成同等培训", "外省项目互认")
+                yield (
+                    _tid(scale, n),
+                    cid,
+                    "theory",
+                    start.isoformat(),
+                    "已完成同等培训",
+                    "外省项目互认",
+                )
 
 
 def _credentials(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
@@ -448,36 +610,36 @@ def _credentials(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
             continue
         first = date(2010, 1, 1) + timedelta(days=rng.randrange(10 * 365))
         yield (
-            _tid(n),
+            _tid(scale, n),
             CredentialLevel.ASSISTANT.value,
             f"ZL{n:08d}",
             first.isoformat(),
             None,
             "人社部、民政部",
-            "64",
+            scale.province_code or "64",
         )
         if roll < 0.45:
             continue
         second = first + timedelta(days=rng.randrange(365, 5 * 365))
         yield (
-            _tid(n),
+            _tid(scale, n),
             CredentialLevel.INTERMEDIATE.value,
             f"ZJ{n:08d}",
             second.isoformat(),
             None,
             "人社部、民政部",
-            "64",
+            scale.province_code or "64",
         )
         if roll > 0.97:
             third = second + timedelta(days=rng.randrange(365, 4 * 365))
             yield (
-                _tid(n),
+                _tid(scale, n),
                 CredentialLevel.SENIOR.value,
                 f"GJ{n:08d}",
                 third.isoformat(),
                 None,
                 "自治区人社厅",
-                "64",
+                scale.province_code or "64",
             )
 
 
@@ -495,7 +657,7 @@ def _outcomes(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
             for kind, share in weights:
                 if rng.random() < share:
                     on = start + timedelta(days=180 + rng.randrange(365))
-                    yield (_tid(n), kind.value, on.isoformat(), None)
+                    yield (_tid(scale, n), kind.value, on.isoformat(), None)
 
 
 _TABLE_MAKERS: dict[str, Callable[[Scale, int], Iterator[tuple[Any, ...]]]] = {

@@ -79,6 +79,7 @@ from supervise.cli import (  # noqa: E402,F401  (registers the commands)
     exchange,
     keys,
     maintenance,
+    national,
     progress,
     report,
     structure,

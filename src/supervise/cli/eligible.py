@@ -18,6 +18,7 @@ from supervise.cli._options import (
     lang_option,
     open_registry,
 )
+from supervise.core.eligibility import EligibilityReport
 from supervise.core.policy import load_policy
 from supervise.model import Cohort, Enrollment
 from supervise.present.eligibility import CSV_COLUMNS, csv_rows
@@ -74,10 +75,23 @@ def eligible(
             trainees = {e.person_id for e in registry.find(Enrollment, cohort_id=cohort_id)}
             people = trainees if people is None else people & trainees
         report = registry.eligibility(policy, as_of, people)
+    show_eligible(report, person_ids, only, fmt, lang, "the registry")
+
+
+def show_eligible(
+    report: EligibilityReport,
+    person_ids: tuple[str, ...],
+    only: str | None,
+    fmt: str,
+    lang: str,
+    where: str,
+) -> None:
+    """Write an eligibility report in ``fmt`` (the output of ``supervise eligible``); a
+    person asked for by ``--person`` but missing from ``where`` is an error."""
     if person_ids:
         unknown = sorted(set(person_ids) - {p.person_id for p in report.people})
         if unknown:
-            raise click.ClickException(f"no person {unknown[0]!r} in the registry")
+            raise click.ClickException(f"no person {unknown[0]!r} in {where}")
     keep = None if only is None else only == "eligible"
     if fmt == "json":
         data = report.to_dict()

@@ -16,6 +16,7 @@ from supervise.cli import cli
 from supervise.cli._options import db_option, emit_json, format_option, open_registry
 from supervise.exchange import ImportReport, Progress, import_files
 from supervise.exchange.write import FORMATS, format_of
+from supervise.pseudonym import MatchingKey
 
 #: Imports with fewer rows than this finish before a progress bar would help.
 _BAR_FROM_ROWS = 20_000
@@ -95,9 +96,17 @@ def validate(paths: tuple[Path, ...], db_path: Path | None, fmt: str) -> None:
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    help="json, csv (a folder, a file per table) or xlsx; default: from the suffix of -o.",
+    help="json, csv (a folder, a file per table), xlsx or parquet (a folder, a typed file "
+    "per table); default: from the suffix of -o.",
 )
 @click.option("--include-pii", is_flag=True, help="Write national ID and phone numbers unmasked.")
+@click.option(
+    "--national-id-key",
+    "key_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Write national IDs as pseudonyms under this matching key (Parquet, for a "
+    "national roll-up; see supervise national key).",
+)
 @click.option(
     "--headers",
     type=click.Choice(["en", "zh"]),
@@ -105,24 +114,44 @@ def validate(paths: tuple[Path, ...], db_path: Path | None, fmt: str) -> None:
     show_default=True,
     help="Column headers of CSV and XLSX: English names or Chinese labels.",
 )
-def export(db_path: Path, output: Path, fmt: str | None, include_pii: bool, headers: str) -> None:
+def export(
+    db_path: Path,
+    output: Path,
+    fmt: str | None,
+    include_pii: bool,
+    key_path: Path | None,
+    headers: str,
+) -> None:
     """Export every record of --db in the supervise/1 format.
 
     National ID and phone numbers are masked (640104********003X) unless --include-pii;
     a masked file is for reading, not for importing elsewhere. Dates are ISO 8601.
+    For a national roll-up, export Parquet with --include-pii, or with --national-id-key
+    to send pseudonyms of the national IDs instead of the numbers (phones left out).
 
     \b
     Example:
       supervise export --db ningxia.db -o ningxia.json
       supervise export --db ningxia.db --format csv -o ningxia-csv --headers zh
+      supervise export --db ningxia.db --format parquet -o ningxia \\
+        --national-id-key match.key
     """
     chosen = fmt or format_of(output)
     if chosen == "json" and headers == "zh":
         raise click.BadParameter(
             "JSON keys are always English; use it with csv or xlsx", param_hint="--headers"
         )
+    if key_path is not None and (chosen != "parquet" or include_pii):
+        raise click.BadParameter(
+            "pseudonyms are for Parquet exports to a national roll-up: use it with "
+            "--format parquet and without --include-pii",
+            param_hint="--national-id-key",
+        )
+    key = None if key_path is None else MatchingKey.load(key_path)
     with open_registry(db_path) as registry, _readable():
-        written = registry.export(output, chosen, include_pii=include_pii, headers=headers)
+        written = registry.export(
+            output, chosen, include_pii=include_pii, headers=headers, national_id_key=key
+        )
     tables = sum(1 for n in written.values() if n)
     click.echo(f"exported {sum(written.values())} rows of {tables} tables to {output} ({chosen})")
 

@@ -18,8 +18,9 @@ from supervise.cli._options import (
     lang_option,
     open_registry,
 )
-from supervise.core.targets import load_targets
-from supervise.core.tiers import GROUPINGS, LEVELS
+from supervise.core.outcomes import OutcomeTally
+from supervise.core.targets import TargetStatus, load_targets
+from supervise.core.tiers import GROUPINGS, LEVELS, TierCounts
 from supervise.present.structure import targets_html, targets_text
 
 
@@ -48,6 +49,11 @@ def tiers(db_path: Path, as_of: date, by: str | None, fmt: str, lang: str) -> No
     """
     with open_registry(db_path) as registry:
         result = registry.tiers(as_of, by)
+    show_tiers(result, fmt, lang)
+
+
+def show_tiers(result: TierCounts, fmt: str, lang: str) -> None:
+    """Write tier counts in ``fmt`` (the output of ``supervise tiers``)."""
     if fmt == "json":
         emit_json(result.to_dict())
     elif fmt == "csv":
@@ -83,6 +89,11 @@ def outcomes(
     """
     with open_registry(db_path) as registry:
         result = registry.outcomes(program, cohort, as_of)
+    show_outcomes(result, fmt, lang)
+
+
+def show_outcomes(result: OutcomeTally, fmt: str, lang: str) -> None:
+    """Write an outcome tally in ``fmt`` (the output of ``supervise outcomes``)."""
     if fmt == "json":
         emit_json(result.to_dict())
     elif fmt == "html":
@@ -118,6 +129,11 @@ def targets(db_path: Path, targets_path: Path, as_of: date, fmt: str, lang: str)
     chosen = load_targets(targets_path)
     with open_registry(db_path) as registry:
         statuses = [registry.target_status(t, as_of) for t in chosen]
+    show_targets(statuses, fmt, lang)
+
+
+def show_targets(statuses: list[TargetStatus], fmt: str, lang: str) -> None:
+    """Write target statuses in ``fmt`` (the output of ``supervise targets``)."""
     rows = [s.to_dict() for s in statuses]
     if fmt == "json":
         emit_json(rows)

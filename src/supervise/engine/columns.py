@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from supervise.tables import TABLES, Column, Table
 
-__all__ = ["ENGINE_TABLES", "arrow_of_rows", "engine_columns", "typed_select"]
+__all__ = ["ENGINE_TABLES", "arrow_of_rows", "engine_columns", "sql_type", "typed_select"]
 
 #: Every table the engine can read, by name.
 ENGINE_TABLES: Mapping[str, Table] = TABLES
@@ -30,30 +30,35 @@ _ARROW_TYPES = {
 }
 
 
-def engine_columns(table: Table) -> tuple[Column, ...]:
-    """The columns of ``table`` the engine keeps: all but personal data."""
-    return tuple(c for c in table.columns if not c.pii)
+def engine_columns(table: Table, personal: bool = False) -> tuple[Column, ...]:
+    """The columns of ``table`` the engine keeps: all but personal data (unless
+    ``personal``, for the one reader that needs it: matching people by national ID)."""
+    return tuple(c for c in table.columns if personal or not c.pii)
 
 
-def _sql_type(column: Column) -> str:
+def sql_type(column: Column) -> str:
+    """The engine's SQL type of ``column``."""
     if column.places is not None:
         return f"DECIMAL(18, {column.places})"
     return _SQL_TYPES[column.kind]
 
 
-def typed_select(table: Table, source: str) -> str:
-    """``SELECT`` of ``table``'s engine columns from ``source`` (a relation holding the raw
-    stored columns), each cast to its engine type."""
+def typed_select(table: Table, source: str, personal: bool = False) -> str:
+    """``SELECT`` of ``table``'s engine columns (with ``personal``, personal data too) from
+    ``source`` (a relation holding the raw stored columns), each cast to its engine type."""
     casts = ", ".join(
-        f'CAST("{c.name}" AS {_sql_type(c)}) AS "{c.name}"' for c in engine_columns(table)
+        f'CAST("{c.name}" AS {sql_type(c)}) AS "{c.name}"' for c in engine_columns(table, personal)
     )
     return f"SELECT {casts} FROM {source}"
 
 
-def arrow_of_rows(table: Table, rows: Iterable[Sequence[Any]], names: Sequence[str]) -> pa.Table:
+def arrow_of_rows(
+    table: Table, rows: Iterable[Sequence[Any]], names: Sequence[str], personal: bool = False
+) -> pa.Table:
     """An Arrow table of raw stored rows (tuples in the order of ``names``), restricted to
-    the engine columns, typed as the store keeps them (dates still ISO text)."""
-    kept = engine_columns(table)
+    the engine columns (with ``personal``, personal data too), typed as the store keeps
+    them (dates still ISO text)."""
+    kept = engine_columns(table, personal)
     position = {name: n for n, name in enumerate(names)}
     columns: list[list[Any]] = [[] for _ in kept]
     index = [position[c.name] for c in kept]

@@ -83,6 +83,10 @@ def _open(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
     suffix = path.suffix.lower()
     if not path.exists():
         return fail("no such file or folder")
+    if suffix == ".parquet" or (path.is_dir() and any(path.glob("*.parquet"))):
+        from supervise.exchange import parquet  # pyarrow's Parquet reader loads only if needed
+
+        return parquet.sheets(path, stack, problems)
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
         if not files:
@@ -98,7 +102,10 @@ def _open(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
         return _json(path, problems)
     if suffix == ".xls":
         return fail("old .xls workbooks cannot be read; save it as .xlsx")
-    return fail("expected a folder of CSV files, a .zip of them, a .csv, an .xlsx or a .json file")
+    return fail(
+        "expected a folder of CSV or Parquet files, a .zip of CSV files, "
+        "a .csv, .parquet, .xlsx or .json file"
+    )
 
 
 # -- CSV ------------------------------------------------------------------------------------

@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from supervise.errors import InvalidRecord, MissingExtra
+from supervise.exchange import parquet
 from supervise.exchange.cells import guard_formula
 from supervise.exchange.headers import ATTENDEES_FIELD
 from supervise.exchange.read import FORMAT
 from supervise.pii import MASKS
+from supervise.pseudonym import SCHEME, MatchingKey
 from supervise.store.sql import q
 from supervise.tables import ATTENDEES, TABLES, Table
 
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "export", "format_of"]
 
 #: The formats :func:`export` writes.
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "parquet")
 
 
 def format_of(path: str | os.PathLike[str]) -> str:
@@ -57,13 +59,16 @@ def export(
     include_pii: bool = False,
     headers: str = "en",
     source: str | None = None,
+    national_id_key: MatchingKey | None = None,
 ) -> dict[str, int]:
-    """Write every table of ``registry`` to ``path`` in ``format`` (``json``, ``csv`` or
-    ``xlsx``; by default from the suffix of ``path``); returns the rows written per table.
+    """Write every table of ``registry`` to ``path`` in ``format`` (``json``, ``csv``,
+    ``xlsx`` or ``parquet``, a folder of files; by default from the suffix of ``path``);
+    returns the rows written per table.
 
     ``headers="zh"`` writes the Chinese labels as CSV and XLSX headers (JSON keys are always the
-    English names). ``source`` names the exporting system in JSON (default: the registry's
-    file name)."""
+    English names). ``source`` names the exporting system in JSON and Parquet (default: the
+    registry's file name). ``national_id_key`` writes each national ID as its pseudonym under
+    that key (Parquet only, for a national roll-up: see :mod:`supervise.pseudonym`)."""
     fmt = format or format_of(path)
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -73,12 +78,21 @@ def export(
         raise ValueError(
             "JSON keys are always the English field names; --headers zh is for CSV and XLSX"
         )
+    if national_id_key is not None and (fmt != "parquet" or include_pii):
+        raise ValueError(
+            "a matching key writes pseudonyms into a Parquet export for a national roll-up: "
+            "use it with format 'parquet' and without include_pii"
+        )
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tables = _Tables(registry, include_pii)
+    tables = _Tables(registry, include_pii, national_id_key)
+    origin = source or (Path(registry.path).name if registry.path else None)
     if fmt == "json":
-        origin = source or (Path(registry.path).name if registry.path else None)
         return _json(target, tables, origin)
+    if fmt == "parquet":
+        return parquet.write(
+            target, tables, origin, _national_id_note(include_pii, national_id_key)
+        )
     if fmt == "csv":
         return _csv(target, tables, headers)
     return _xlsx(target, tables, headers)
@@ -87,9 +101,12 @@ def export(
 class _Tables:
     """The stored rows of each table, masked as asked, in key order."""
 
-    def __init__(self, registry: Registry, include_pii: bool) -> None:
+    def __init__(
+        self, registry: Registry, include_pii: bool, key: MatchingKey | None = None
+    ) -> None:
         self.conn = registry.conn
         self.include_pii = include_pii
+        self.key = key
 
     def rows(self, table: Table) -> Iterator[tuple[Any, ...]]:
         names = ", ".join(q(c) for c in table.names)
@@ -98,7 +115,7 @@ class _Tables:
         masks = (
             []
             if self.include_pii
-            else [(i, _mask(c.name)) for i, c in enumerate(table.columns) if c.pii]
+            else [(i, self._mask(c.name)) for i, c in enumerate(table.columns) if c.pii]
         )
         if not masks:
             yield from cursor
@@ -117,9 +134,21 @@ class _Tables:
             found.setdefault(session, []).append(person)
         return found
 
+    def _mask(self, column: str) -> Callable[[str], str | None]:
+        if self.key is not None:  # pseudonyms for matching; no other personal data at all
+            return self.key.pseudonym if column == "national_id" else _left_out
+        return MASKS.get(column, lambda value: "*" * len(value))
 
-def _mask(column: str) -> Callable[[str], str]:
-    return MASKS.get(column, lambda value: "*" * len(value))
+
+def _left_out(value: str) -> None:
+    return None
+
+
+def _national_id_note(include_pii: bool, key: MatchingKey | None) -> str:
+    """How an export writes national IDs, as its metadata says."""
+    if key is not None:
+        return f"{SCHEME} {key.key_id}"
+    return "plain" if include_pii else "masked"
 
 
 def _json(path: Path, tables: _Tables, source: str | None) -> dict[str, int]:

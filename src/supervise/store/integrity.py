@@ -15,7 +15,7 @@ import attrs
 
 from supervise.store.sql import Reference, q
 
-__all__ = ["Problem", "check_references"]
+__all__ = ["Problem", "check_references", "describe_missing", "phase_missing"]
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
@@ -35,7 +35,7 @@ class Problem:
     reason: str
 
 
-def _describe(ref: Reference, values: tuple[Any, ...]) -> tuple[str, Any, str]:
+def describe_missing(ref: Reference, values: tuple[Any, ...]) -> tuple[str, Any, str]:
     """The field to blame, its value and the reason, for a missing parent."""
     field, value = ref.columns[0], values[0]
     parent = ref.parent
@@ -96,7 +96,7 @@ def check_references(
             for index, row in enumerate(rows):
                 values = tuple(row[c] for c in ref.columns)
                 if values in missing:
-                    problems.append(Problem(table, index, *_describe(ref, values)))
+                    problems.append(Problem(table, index, *describe_missing(ref, values)))
     problems.extend(_check_phases(conn, batch, only))
     return sorted(problems, key=lambda p: (p.table, p.index))
 
@@ -126,15 +126,14 @@ def _check_phases(
                 continue  # a missing cohort is reported by its reference
             known = phases.get(program, set())
             if row["phase"] not in known:
-                listed = ", ".join(sorted(known)) or "none"
-                problems.append(
-                    Problem(
-                        table,
-                        index,
-                        "phase",
-                        row["phase"],
-                        f"cohort {row['cohort_id']!r} (program {program!r}) has no phase "
-                        f"{row['phase']!r}; its phases are {listed}",
-                    )
-                )
+                reason = phase_missing(row["cohort_id"], program, row["phase"], known)
+                problems.append(Problem(table, index, "phase", row["phase"], reason))
     return problems
+
+
+def phase_missing(cohort: str, program: str, phase: str, known: Collection[str]) -> str:
+    """Why a record's ``phase`` is refused: its cohort's program has no such phase."""
+    listed = ", ".join(sorted(known)) or "none"
+    return (
+        f"cohort {cohort!r} (program {program!r}) has no phase {phase!r}; its phases are {listed}"
+    )

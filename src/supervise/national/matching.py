@@ -1,0 +1,171 @@
+"""People matched across provinces: one national ID (or one pseudonym of it), one person.
+
+Every person row with a national ID number (or its pseudonym, see
+:mod:`supervise.pseudonym`) is grouped with the rows of other provinces, or of the same one,
+that carry the same number. The group is one person, known nationally by the id of the row
+that comes first: the first province given, then the smallest id (as an import into one
+registry would keep the first record it saw). Every other row of the group is mapped to that
+id, its records with it.
+
+Rows of one person must agree on who the person is: a different name, gender or start of
+practice under one number means a mistyped number or two records of one person that
+disagree, and either would make every answer about that person wrong, so each is a problem
+and nothing is answered. Region code and organisation may differ (people move); the first
+row's are the person's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Protocol
+
+import duckdb
+
+from supervise.exchange.headers import label as column_label
+from supervise.exchange.problems import Problem, Problems
+from supervise.pii import mask_national_id
+from supervise.pseudonym import SCHEME, MatchingKey
+from supervise.tables import TABLES, Table
+
+__all__ = ["IDENTITY", "MAP", "Matches", "match_people"]
+
+#: The table of rows mapped to another row's person: ``province``, ``id``, ``canonical``.
+MAP = "national_people"
+#: What rows of one person must agree on.
+IDENTITY = ("name", "gender", "practice_since")
+
+
+class Province(Protocol):
+    label: str
+    order: int
+    national_ids: str
+
+
+class Part(Protocol):
+    def select(self, table: Table) -> str: ...
+
+
+class Matches(NamedTuple):
+    """``people``: persons found in more than one row; ``rows``: rows mapped to another."""
+
+    people: int
+    rows: int
+
+
+def match_people(
+    con: duckdb.DuckDBPyConnection,
+    provinces: Sequence[Province],
+    parts: Sequence[Part],
+    key: MatchingKey | None,
+    problems: Problems,
+) -> Matches:
+    """Match the people of ``provinces`` (whose rows ``parts`` hold) and write :data:`MAP`;
+    problems (pseudonyms of different keys, numbers beside pseudonyms without the key,
+    people recorded differently) go to ``problems``."""
+    number = _number(con, provinces, key, problems)
+    people = TABLES["people"]
+    everyone = "\nUNION ALL ".join(
+        f"SELECT _p AS province, _prefix AS prefix, id, {number} AS number, name, gender, "
+        f"practice_since FROM ({part.select(people)}) "
+        "WHERE national_id IS NOT NULL AND id IS NOT NULL"
+        for part in parts
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE national_matched AS
+        WITH everyone AS ({everyone}),
+        shared AS (SELECT number FROM everyone GROUP BY number HAVING count(*) > 1)
+        SELECT e.*, row_number() OVER (PARTITION BY e.number ORDER BY e.province, e.id) AS n
+        FROM everyone e JOIN shared USING (number)"""
+    )
+    _conflicts(con, provinces, problems)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {MAP} AS
+        SELECT m.province, m.id, f.prefix || f.id AS canonical
+        FROM national_matched m JOIN national_matched f ON f.number = m.number AND f.n = 1
+        WHERE m.n > 1"""
+    )
+    ((people, rows),) = con.sql(
+        "SELECT count(*) FILTER (WHERE n = 1), count(*) FILTER (WHERE n > 1) FROM national_matched"
+    ).fetchall()
+    return Matches(people, rows)
+
+
+def _number(
+    con: duckdb.DuckDBPyConnection,
+    provinces: Sequence[Province],
+    key: MatchingKey | None,
+    problems: Problems,
+) -> str:
+    """SQL for what people are matched on: the numbers as they are, or all as pseudonyms
+    when some provinces wrote pseudonyms and the key is given for the others' numbers."""
+    hashed = {p.label: p.national_ids for p in provinces if p.national_ids.startswith("hmac-")}
+    plain = [p.label for p in provinces if not p.national_ids.startswith("hmac-")]
+    keys = sorted(set(hashed.values()))
+    given = None if key is None else f"{SCHEME} {key.key_id}"
+
+    def refuse(reason: str) -> None:
+        problems.add(Problem("people", "people", None, "national_id", None, reason))
+
+    if len(keys) > 1:
+        listed = "; ".join(f"{label}: {s}" for label, s in hashed.items())
+        refuse(
+            f"the exports' pseudonyms were made with different matching keys ({listed}); "
+            "every province must use the same key"
+        )
+    elif keys and given is not None and keys[0] != given:
+        refuse(
+            f"the matching key given ({given}) is not the one the exports were made with "
+            f"({keys[0]})"
+        )
+    elif keys and plain and key is None:
+        refuse(
+            f"{', '.join(plain)} give{'s' if len(plain) == 1 else ''} national ID numbers and "
+            f"{', '.join(hashed)} pseudonyms ({keys[0]}): give the matching key to match them"
+        )
+    if not keys or not plain or key is None:
+        return "national_id"
+    con.create_function(
+        "supervise_pseudonym", key.pseudonym, ["VARCHAR"], "VARCHAR", side_effects=False
+    )
+    listed = ", ".join(str(p.order) for p in provinces if p.national_ids.startswith("hmac-"))
+    return f"CASE WHEN _p IN ({listed}) THEN national_id ELSE supervise_pseudonym(national_id) END"
+
+
+def _conflicts(
+    con: duckdb.DuckDBPyConnection, provinces: Sequence[Province], problems: Problems
+) -> None:
+    """A problem for each row of a person that tells another name, gender or start of
+    practice than the person's first row."""
+    labels = {p.order: p.label for p in provinces}
+    differs = " OR ".join(f"m.{c} IS DISTINCT FROM f.{c}" for c in IDENTITY)
+    rows = con.sql(
+        f"""SELECT m.province, m.id, f.province, f.id, m.number,
+            {", ".join(f"m.{c}, f.{c}" for c in IDENTITY)}
+        FROM national_matched m JOIN national_matched f ON f.number = m.number AND f.n = 1
+        WHERE m.n > 1 AND ({differs}) ORDER BY m.province, m.id"""
+    ).fetchall()
+    for province, pid, first_province, first_id, number, *values in rows:
+        shown = _shown_number(number)
+        for n, field in enumerate(IDENTITY):
+            mine, theirs = values[2 * n], values[2 * n + 1]
+            if mine is None or theirs is None or mine == theirs:
+                continue  # one province not saying is no disagreement
+            mine, theirs = _text(mine), _text(theirs)
+            reason = (
+                f"person {pid!r} has the national ID {shown} of {labels[first_province]}'s "
+                f"{first_id!r}, with another {column_label('people', field)}: {mine!r}, not "
+                f"{theirs!r}; correct the number, or record the person alike in both provinces"
+            )
+            problems.add(
+                Problem(f"{labels[province]}: people", "people", None, field, mine, reason)
+            )
+
+
+def _shown_number(number: str) -> str:
+    if len(number) == 64:  # a pseudonym
+        return f"(pseudonym {number[:8]}…)"
+    return mask_national_id(number)
+
+
+def _text(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
