@@ -356,3 +356,24 @@ def test_unknown_cohorts_and_programs_are_named(tmp_path: Path) -> None:
             national.outcomes(program="anhui:x")
         assert national.trainees_of("anhui:ah-1") == {"anhui:p1"}
         assert repr(national) == "<National of 1 provinces: anhui>"
+
+
+def test_a_damaged_parquet_file_is_refused_by_both_the_roll_up_and_the_import(
+    tmp_path: Path,
+) -> None:
+    anhui = export(_province("ah", "ah-1", "p1", NID_1, 12), tmp_path, "anhui", "parquet")
+    path = anhui / "activities.parquet"
+    data = path.read_bytes()
+    path.write_bytes(data[:8] + bytes(200) + data[208:])  # the first page header zeroed
+    with pytest.raises(ExportsRefused) as refused:
+        supervise.national.open([anhui])
+    (problem,) = refused.value.problems
+    assert str(problem).startswith(
+        "anhui: activities.parquet: cannot read the Parquet file: Couldn't deserialize thrift"
+    )
+    assert "\n" not in str(problem)
+    with supervise.open() as registry, pytest.raises(supervise.ImportFailed) as failed:
+        registry.import_file(anhui)
+    assert [str(p).split(": cannot read the Parquet file:")[0] for p in failed.value.problems] == [
+        "activities.parquet row 2: cannot read the row"
+    ]

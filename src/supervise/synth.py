@@ -313,6 +313,11 @@ def _mid(scale: Scale, n: int) -> str:
     return _id(scale, f"m{n:06d}")
 
 
+def _province(scale: Scale) -> tuple[str, ...]:
+    """What makes a province's random draws its own (nothing for a registry of its own)."""
+    return () if scale.province_code is None else (scale.province_code,)
+
+
 def _rng(seed: int, *salt: Any) -> random.Random:
     return random.Random(f"{seed}:{':'.join(map(str, salt))}")
 
@@ -449,7 +454,7 @@ def _province_people(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
 
 
 def _enrollments(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
-    rng = _rng(seed, "enrollments")
+    rng = _rng(seed, "enrollments", *_province(scale))
     for c in range(scale.cohorts):
         cid, _, start = _cohort(scale, c)
         for n in _trainees_of(scale, c):
@@ -489,7 +494,7 @@ def _pairings(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
 
 
 def _activities(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
-    rng = _rng(seed, "activities")
+    rng = _rng(seed, "activities", *_province(scale))
     for c in range(scale.cohorts):
         cid, _, start = _cohort(scale, c)
         for n in _trainees_of(scale, c):
@@ -502,7 +507,7 @@ def _activities(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
 
 
 def _sessions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
-    rng = _rng(seed, "sessions")
+    rng = _rng(seed, "sessions", *_province(scale))
     for c, mentor, _, group, k in _session_plan(scale):
         cid, _, start = _cohort(scale, c)
         on = start + timedelta(days=45 + rng.randrange(75))
@@ -555,7 +560,7 @@ def _placements(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
 
 
 def _deliverables(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
-    rng = _rng(seed, "deliverables")
+    rng = _rng(seed, "deliverables", *_province(scale))
     for c in range(scale.cohorts):
         cid, _, start = _cohort(scale, c)
         mentors = list(_mentors_of(scale, c))
@@ -587,7 +592,7 @@ def _deliverables(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
 
 
 def _exemptions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
-    rng = _rng(seed, "exemptions")
+    rng = _rng(seed, "exemptions", *_province(scale))
     for c in range(scale.cohorts):
         cid, _, start = _cohort(scale, c)
         for n in _trainees_of(scale, c):
@@ -603,7 +608,7 @@ def _exemptions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
 
 
 def _credentials(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
-    rng = _rng(seed, "credentials")
+    rng = _rng(seed, "credentials", *_province(scale))
     for n in range(scale.trainees):
         roll = rng.random()
         if roll < 0.1:
@@ -644,7 +649,7 @@ def _credentials(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
 
 
 def _outcomes(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
-    rng = _rng(seed, "outcomes")
+    rng = _rng(seed, "outcomes", *_province(scale))
     weights = (
         (OutcomeKind.EXPERT_POOL, 0.3),
         (OutcomeKind.STANDARD_DRAFTING, 0.08),

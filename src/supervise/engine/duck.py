@@ -9,6 +9,7 @@ here nothing is ever installed or fetched. The SQLite reader comes from the
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import os
 import shutil
@@ -33,7 +34,13 @@ def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     }
     if threads is not None:
         config["threads"] = threads
-    return duckdb.connect(":memory:", config=config)
+    con = duckdb.connect(":memory:", config=config)
+    # A query over two seconds would draw DuckDB's progress bar on the terminal, in the
+    # middle of a command's output (a setting of the connection, not of the database). In
+    # Jupyter without ipywidgets DuckDB refuses to touch the setting, and draws no bar.
+    with contextlib.suppress(duckdb.InvalidInputException):
+        con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def load_sqlite_reader(con: duckdb.DuckDBPyConnection) -> None:

@@ -24,6 +24,7 @@ column of the wrong type or name is reported the same way by both.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
@@ -51,6 +52,7 @@ __all__ = [
     "is_parquet_folder",
     "json_cell",
     "metadata",
+    "one_line",
     "parquet_files",
     "pseudonymised",
     "read_file",
@@ -298,7 +300,7 @@ def read_file(
     try:
         reader = pq.ParquetFile(path)
     except (OSError, pa.ArrowException) as exc:
-        reason = f"cannot read the Parquet file: {exc}"
+        reason = f"cannot read the Parquet file: {one_line(exc)}"
         problems.add(Problem(source, name, None, None, None, reason))
         return None
     if name is None:
@@ -338,11 +340,25 @@ def sheets(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
 
 def _rows(reader: pq.ParquetFile, headers: Sequence[str]) -> Generator[tuple[int, list[Any]]]:
     number = 0
-    for batch in reader.iter_batches(batch_size=65_536, columns=list(headers)):
+    batches = reader.iter_batches(batch_size=65_536, columns=list(headers))
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as exc:
+            # A damaged page: reported as a row that cannot be read (what the import does
+            # for a damaged CSV), and the file is read no further.
+            raise csv.Error(f"cannot read the Parquet file: {one_line(exc)}") from None
+        if batch is None:
+            return
         columns = [[json_cell(v) for v in column.to_pylist()] for column in batch.columns]
         for cells in zip(*columns, strict=True):
             number += 1
             yield number, list(cells)
+
+
+def one_line(error: BaseException) -> str:
+    """An error's message on one line (pyarrow's run over several)."""
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
 
 
 def json_cell(value: Any) -> Any:

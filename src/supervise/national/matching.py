@@ -36,12 +36,18 @@ IDENTITY = ("name", "gender", "practice_since")
 
 
 class Province(Protocol):
+    """A province given to the roll-up: its label, place in the order given, and how its
+    national IDs are written (``plain`` or a pseudonym scheme and key id)."""
+
     label: str
     order: int
     national_ids: str
 
 
 class Part(Protocol):
+    """Rows of some provinces: ``select(table)`` gives the stored columns with ``_p`` and
+    ``_prefix``."""
+
     def select(self, table: Table) -> str: ...
 
 

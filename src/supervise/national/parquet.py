@@ -39,6 +39,7 @@ from supervise.exchange.parquet import (
     ParquetTable,
     arrow_type,
     json_cell,
+    one_line,
     parquet_files,
     read_file,
 )
@@ -170,9 +171,24 @@ class ParquetExports:
     # -- checking ------------------------------------------------------------------------------
 
     def check(self) -> None:
-        """Build the views and run every check; problems go to ``problems``."""
+        """Build the views and run every check; problems go to ``problems``. A file whose
+        footer reads but whose pages do not (damaged, cut short) is a problem too."""
         if not self.provinces:
             return
+        try:
+            self._check()
+        except (duckdb.Error, pa.ArrowException, OSError) as exc:
+            self._unreadable(exc)
+            return
+        for province in self.provinces:
+            province.warnings.extend(
+                f"{province.label}: {name}: {n} row{'s' if n > 1 else ''} repeated an earlier "
+                "row exactly and counted once"
+                for name, t in self.tables.items()
+                if (n := t.repeats.get(province.order, 0))
+            )
+
+    def _check(self) -> None:
         for table in TABLES.values():
             self.tables[table.name] = self._views(table)
         for found in self.tables.values():
@@ -183,13 +199,25 @@ class ParquetExports:
         for found in self.tables.values():
             self._references(found)
             self._phases(found)
+
+    def _unreadable(self, error: BaseException) -> None:
+        """Name the files that cannot be read through, reading each whole (only now, on the
+        way to refusing the exports)."""
+        found = False
         for province in self.provinces:
-            province.warnings.extend(
-                f"{province.label}: {name}: {n} row{'s' if n > 1 else ''} repeated an earlier "
-                "row exactly and counted once"
-                for name, t in self.tables.items()
-                if (n := t.repeats.get(province.order, 0))
-            )
+            for files in province.files.values():
+                for read in files:
+                    try:
+                        for _ in pq.ParquetFile(read.path).iter_batches(batch_size=1 << 16):
+                            pass
+                    except (pa.ArrowException, OSError) as exc:
+                        reason = f"cannot read the Parquet file: {one_line(exc)}"
+                        table = read.table.name if read.table else None
+                        self.problems.add(Problem(read.source, table, None, None, None, reason))
+                        found = True
+        if not found:  # a file DuckDB reads but pyarrow does not, or the other way round
+            reason = f"cannot read the Parquet files: {one_line(error)}"
+            self.problems.add(Problem("parquet", None, None, None, None, reason))
 
     def _files(self, province: ParquetProvince) -> None:
         """The readable files of each table, their columns judged; the rest are problems."""
