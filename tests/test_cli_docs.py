@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from supervise._text import width
-from supervise.cli import cli
+from supervise.cli import all_commands, cli
 from supervise.registry import Registry
 
 ROOT = Path(__file__).parent.parent
@@ -52,7 +52,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 # -- docs/cli.md -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
+@pytest.mark.parametrize("name", sorted(all_commands()))
 def test_every_command_is_documented_in_docs_cli_md(name: str) -> None:
     page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert f"\n## supervise {name}\n" in page, (
@@ -77,7 +77,7 @@ def test_the_exit_statuses_are_documented() -> None:
 # -- help ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
+@pytest.mark.parametrize("name", sorted(all_commands()))
 def test_every_command_help_has_an_example_and_fits_80_columns(name: str) -> None:
     code, out, _ = run(name, "--help")
     assert code == 0
@@ -97,7 +97,7 @@ def test_the_top_level_help_lists_commands_with_exit_statuses() -> None:
     )
     assert max(width(line) for line in out.splitlines()) <= 80
     listed = re.findall(r"^  ([a-z]+) {2,}(.+)$", out.split("Commands:")[1], re.MULTILINE)
-    assert sorted(name for name, _ in listed) == sorted(cli.commands)
+    assert sorted(name for name, _ in listed) == sorted(all_commands())
     assert [name for name, text in listed if text.endswith("...")] == []  # short helps whole
 
 
@@ -109,7 +109,7 @@ def test_every_command_with_formats_is_exercised_here() -> None:
     import, validate and export format other things and are tested with the exchange."""
     with_formats = {
         name
-        for name, command in cli.commands.items()
+        for name, command in all_commands().items()
         if any(p.name == "fmt" and "html" in getattr(p.type, "choices", ()) for p in command.params)
     }
     assert with_formats == set(RESULTS), "add the command's arguments to RESULTS"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from supervise.core.eligibility import EligibilityReport
 from supervise.core.outcomes import OutcomeTally
@@ -32,11 +33,12 @@ from supervise.engine import Engine, RegistryFile, RegistryRows
 from supervise.engine.eligibility import eligibility
 from supervise.engine.progress import cohorts_progress
 from supervise.engine.structure import outcomes, target_count, tiers
-from supervise.exchange import ImportReport, Progress, import_files
-from supervise.exchange.write import export
 from supervise.model import Cohort, Program
 from supervise.store import Store
 from supervise.tables import TABLES
+
+if TYPE_CHECKING:
+    from supervise.exchange import ImportReport, Progress
 
 __all__ = ["Registry", "open"]
 
@@ -186,6 +188,8 @@ class Registry(Store):
         matched to the known person. With ``dry_run`` nothing is written either way.
         ``progress(stage, done, total)``, if given, is called as rows are checked and
         written. See :mod:`supervise.exchange` and docs/exchange.md."""
+        from supervise.exchange import import_files  # the formats load only when used
+
         report = import_files(self, [path], dry_run=dry_run, progress=progress)
         if report.changed and not dry_run and self.path is not None:
             # Bring the columnar copy up to date now, while the import's data is fresh in the
@@ -204,4 +208,6 @@ class Registry(Store):
         folder of files) or ``xlsx``, by default from the suffix of ``path``. National ID and
         phone numbers are masked unless ``include_pii``; ``headers="zh"`` writes Chinese column
         labels in CSV and XLSX. Returns the rows written per table."""
+        from supervise.exchange.write import export
+
         return export(self, path, format, include_pii=include_pii, headers=headers)

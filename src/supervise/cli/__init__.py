@@ -8,6 +8,7 @@ output is JSON and nothing else.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
@@ -16,7 +17,7 @@ import click
 
 from supervise.errors import SuperviseError
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "all_commands", "cli", "main"]
 
 #: Exit status for a problem with the data or the registry (bad file, unknown cohort, ...).
 EXIT_DATA = 1
@@ -24,8 +25,37 @@ EXIT_DATA = 1
 EXIT_INTERNAL = 3
 
 
+#: Each command by the module that defines it: a command imports only what it needs, so
+#: `supervise progress` does not pay for the exchange formats or the credentials.
+COMMANDS = {
+    "backup": "maintenance",
+    "credentials": "credentials",
+    "demo": "demo",
+    "eligible": "eligible",
+    "export": "exchange",
+    "import": "exchange",
+    "imports": "maintenance",
+    "keys": "keys",
+    "outcomes": "structure",
+    "progress": "progress",
+    "report": "report",
+    "targets": "structure",
+    "tiers": "structure",
+    "validate": "exchange",
+}
+
+
 class _Group(click.Group):
-    """Turns library errors into one-line messages instead of tracebacks."""
+    """Loads commands when they are asked for, and turns library errors into one-line
+    messages instead of tracebacks."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"supervise.cli.{COMMANDS[cmd_name]}")  # registers it
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -67,19 +97,13 @@ def cli() -> None:
     """
 
 
+def all_commands() -> dict[str, click.Command]:
+    """Every command, loaded, by name (for the docs and the tests of every command)."""
+    for module in sorted(set(COMMANDS.values())):
+        importlib.import_module(f"supervise.cli.{module}")
+    return dict(sorted(cli.commands.items()))
+
+
 def main() -> None:
     """Entry point of the ``supervise`` script."""
     cli(prog_name="supervise")
-
-
-from supervise.cli import (  # noqa: E402,F401  (registers the commands)
-    credentials,
-    demo,
-    eligible,
-    exchange,
-    keys,
-    maintenance,
-    progress,
-    report,
-    structure,
-)

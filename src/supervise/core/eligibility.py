@@ -16,13 +16,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, overload
 
 import attrs
-import pyarrow as pa
 
 from supervise import _display
 from supervise.semantics.eligibility import Node
 from supervise.semantics.rules import Labels, RuleResult
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pandas import DataFrame
 
 __all__ = ["EligibilityColumns", "EligibilityReport", "PersonEligibility"]

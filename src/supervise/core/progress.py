@@ -18,13 +18,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, overload
 
 import attrs
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from supervise import _display
 from supervise.model import REQUIREMENT_NAMES
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pandas import DataFrame
 
 __all__ = [
@@ -192,6 +191,9 @@ class ProgressColumns:
     def ordered(self) -> tuple[pa.Table, pa.Table, tuple[int, ...]]:
         """The phase rows in trainee and phase order; the trainees with their own figures;
         and where each trainee's phase rows start (and one past the last)."""
+        import pyarrow as pa  # with the columns, so importing results costs nothing
+        import pyarrow.compute as pc
+
         order = pc.sort_indices(self.rows, [("trainee", "ascending"), ("position", "ascending")])
         rows = self.rows.take(order)
         offsets = [0]

@@ -24,7 +24,3 @@ def percent(fraction: float | None) -> str:
     if fraction is None:
         return "-"
     return f"{int(fraction * 100 + 1e-9)}%"
-
-
-# Last, once check_lang and percent exist: the views import them.
-from supervise.present import _register  # noqa: E402, F401
