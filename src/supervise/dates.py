@@ -13,9 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date, datetime
-
-from dateutil import parser as _dateutil_parser
-from dateutil.relativedelta import relativedelta
+from typing import Any
 
 from supervise.errors import SuperviseError
 
@@ -85,7 +83,7 @@ def _parse_words(text: str) -> date:
     defaults exposes a part dateutil would silently fill in from the default)."""
     try:
         first, second = (
-            _dateutil_parser.parse(text, default=default, dayfirst=False, yearfirst=True)
+            _dateutil_parse(text, default=default, dayfirst=False, yearfirst=True)
             for default in _SENTINELS
         )
     except (ValueError, OverflowError):
@@ -105,4 +103,14 @@ def years_between(start: date, end: date) -> int:
     year on 28 February of a common year, as ``relativedelta`` counts it. Cached: a
     province's people share few distinct (start, end) pairs, and relativedelta is slow.
     """
+    from dateutil.relativedelta import relativedelta  # only when a year is counted
+
     return relativedelta(end, start).years
+
+
+def _dateutil_parse(text: str, **options: Any) -> datetime:
+    # dateutil's parser is imported only for the rare text that is not ISO or Chinese.
+    from dateutil import parser
+
+    parsed: datetime = parser.parse(text, **options)
+    return parsed

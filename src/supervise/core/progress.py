@@ -178,39 +178,29 @@ class PhasePlan:
 @attrs.frozen(kw_only=True, eq=False)
 class ProgressColumns:
     """The columns of one progress run, shared by the :class:`CohortProgress` of every cohort
-    in it: ``roster`` (one row per trainee, numbered by ``trainee`` in cohort and person
-    order: ``cohort_id``, ``person_id``, ``program_id``, ``name``, ``team``), ``rows`` (one
-    row per trainee and phase in no particular order, with the trainee's own figures on
-    each) and each program's phases. Put in order only when a trainee is first read."""
+    in it: ``trainees`` (one row per trainee in cohort and person order: ``cohort_id``,
+    ``person_id``, ``program_id``, ``name``, ``team``, ``trainee_status``, ``progress``,
+    ``trainee_behind``), ``rows`` (one row per trainee and phase, in the same trainee order
+    and then phase order) and each program's phases."""
 
-    roster: pa.Table
+    trainees: pa.Table
     rows: pa.Table
     plans: Mapping[str, tuple[PhasePlan, ...]]
 
     @functools.cached_property
-    def ordered(self) -> tuple[pa.Table, pa.Table, tuple[int, ...]]:
-        """The phase rows in trainee and phase order; the trainees with their own figures;
-        and where each trainee's phase rows start (and one past the last)."""
-        import pyarrow as pa  # with the columns, so importing results costs nothing
-        import pyarrow.compute as pc
-
-        order = pc.sort_indices(self.rows, [("trainee", "ascending"), ("position", "ascending")])
-        rows = self.rows.take(order)
+    def offsets(self) -> tuple[int, ...]:
+        """Where each trainee's phase rows start, and one past the last."""
         offsets = [0]
-        for program in self.roster.column("program_id").to_pylist():
+        for program in self.trainees.column("program_id").to_pylist():
             offsets.append(offsets[-1] + max(1, len(self.plans.get(program, ()))))
-        if offsets[-1] != rows.num_rows:
+        if offsets[-1] != self.rows.num_rows:
             raise ValueError("phase rows do not match the trainees' programs")
-        first = rows.take(pa.array(offsets[:-1], pa.int64()))
-        trainees = self.roster
-        for name in ("trainee_status", "progress", "trainee_behind"):
-            trainees = trainees.append_column(name, first.column(name))
-        return rows, trainees, tuple(offsets)
+        return tuple(offsets)
 
     def build(self, start: int, stop: int) -> list[TraineeProgress]:
-        """The trainees of roster rows ``start`` to ``stop``, as objects."""
-        rows, trainees, offsets = self.ordered
-        people = trainees.slice(start, stop - start).to_pylist()
+        """The trainees of rows ``start`` to ``stop``, as objects."""
+        rows, offsets = self.rows, self.offsets
+        people = self.trainees.slice(start, stop - start).to_pylist()
         first, last = offsets[start], offsets[stop]
         cells = {
             name: rows.column(name).slice(first, last - first).to_pylist() for name in _PHASE_CELLS
@@ -248,7 +238,6 @@ class ProgressColumns:
 
 
 _PHASE_CELLS = ("status", "fraction", "expected", "behind", *REQUIREMENT_NAMES)
-_ROSTER = ("cohort_id", "person_id", "program_id", "name", "team")
 
 
 class TraineeRows(Sequence[TraineeProgress]):
@@ -291,15 +280,17 @@ class TraineeRows(Sequence[TraineeProgress]):
     def column(self, name: str) -> list[Any]:
         """One column of the trainee rows (``person_id``, ``trainee_status``,
         ``trainee_behind``, ...) without building objects."""
-        table = self.columns.roster if name in _ROSTER else self.columns.ordered[1]
+        table = self.columns.trainees
         values: list[Any] = table.column(name).slice(self.start, len(self)).to_pylist()
         return values
 
     def arrow(self) -> tuple[pa.Table, pa.Table]:
         """This cohort's trainee rows and trainee-phase rows (in order), as Arrow tables."""
-        rows, trainees, offsets = self.columns.ordered
-        first, last = offsets[self.start], offsets[self.stop]
-        return trainees.slice(self.start, len(self)), rows.slice(first, last - first)
+        columns = self.columns
+        first, last = columns.offsets[self.start], columns.offsets[self.stop]
+        return columns.trainees.slice(self.start, len(self)), columns.rows.slice(
+            first, last - first
+        )
 
 
 @attrs.frozen(kw_only=True)

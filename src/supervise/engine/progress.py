@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
-import pyarrow as pa
-
 from supervise.core.progress import (
     DEFAULT_TOLERANCE,
     CohortProgress,
@@ -44,13 +42,12 @@ _MENTOR_TABLES = ("mentors", "pairings", "outcomes")
 
 
 class Tallied(NamedTuple):
-    """What is kept for one date: the phase plan, the roster and the trainee-phase rows (by
-    the names DuckDB knows them under), and those rows as Arrow."""
+    """What is kept for one date: the phase plan, the roster and the trainee-phase rows, by
+    the names of the temporary tables holding them."""
 
     plan: str
     roster: str
     phases: str
-    rows: pa.Table
 
 
 def tallied(
@@ -63,10 +60,10 @@ def tallied(
     key = (as_of, tolerance, only, state)
     plan = engine.keep(("plan", as_of, state), semantics.plan(as_of))
     roster = engine.keep(("roster", *key), semantics.roster(as_of, only))
-    phases, rows = engine.keep_arrow(
-        ("phases", *key), semantics.trainee_phases(as_of, tolerance, roster, plan)
+    phases = engine.keep(
+        ("phases", *key), semantics.trainee_phases(as_of, tolerance, roster, plan, only)
     )
-    return Tallied(plan, roster, phases, rows)
+    return Tallied(plan, roster, phases)
 
 
 def cohorts_progress(
@@ -87,10 +84,14 @@ def _progress(
     only = "" if cohorts is None else f"WHERE id IN {literal.texts(cohorts)}"
     chosen = engine.rows(f"SELECT id, name, program_id FROM cohorts {only} ORDER BY id")
     plans = _plans(engine, t.plan)
-    roster = engine.fetch(
-        f"SELECT cohort_id, person_id, program_id, name, team FROM {t.roster} ORDER BY trainee"
+    trainees = engine.fetch(
+        "SELECT r.cohort_id, r.person_id, r.program_id, r.name, r.team, "
+        "p.trainee_status, p.progress, p.trainee_behind "
+        f"FROM {t.roster} r JOIN {t.phases} p ON p.trainee = r.trainee "
+        "WHERE coalesce(p.position, 0) = 0 ORDER BY r.trainee"
     )
-    columns = ProgressColumns(roster=roster, rows=t.rows, plans=plans)
+    rows = engine.fetch(f"SELECT * FROM {t.phases} ORDER BY trainee, position")
+    columns = ProgressColumns(trainees=trainees, rows=rows, plans=plans)
     summary = {row[0]: row[1:] for row in engine.rows(semantics.cohort_summary(t.roster, t.phases))}
     counts: dict[str, dict[int, dict[str, int]]] = {}
     for cohort, position, status, n in engine.rows(semantics.phase_counts(t.roster, t.phases)):
@@ -103,7 +104,7 @@ def _progress(
     outcomes: dict[str, dict[str, int]] = {}
     for cohort, kind, people in engine.rows(semantics.cohort_outcomes(as_of, t.roster)):
         outcomes.setdefault(cohort, {})[kind] = people
-    ids = roster.column("cohort_id").to_pylist()
+    ids = trainees.column("cohort_id").to_pylist()
     results = {}
     for cohort_id, name, program_id in chosen:
         start, stop = bisect.bisect_left(ids, cohort_id), bisect.bisect_right(ids, cohort_id)

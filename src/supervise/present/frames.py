@@ -18,13 +18,11 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from supervise.errors import MissingExtra
 from supervise.model import REQUIREMENT_NAMES
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pandas import DataFrame
 
     from supervise.core.eligibility import EligibilityReport
@@ -74,6 +72,9 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
       (``supervise.present.progress.CSV_COLUMNS``; figures a phase does not require null);
     - ``trainees``: one row per trainee (person_id, name, team, status, progress, behind).
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     from supervise.core.progress import TraineeRows
 
     _choose(table, ("trainee_phases", "trainees"), "CohortProgress.to_arrow")

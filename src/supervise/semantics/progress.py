@@ -87,7 +87,13 @@ WHERE e.enrolled_on <= {on} {only}
 """
 
 
-def trainee_phases(as_of: date, tolerance: float, roster: str, plan: str) -> str:
+def trainee_phases(
+    as_of: date,
+    tolerance: float,
+    roster: str,
+    plan: str,
+    cohorts: Sequence[str] | None = None,
+) -> str:
     """One row per trainee of ``roster`` and phase of the trainee's program (``plan``), with
     the trainee's own figures on each (a trainee whose program has no phases gets one row,
     its phase columns NULL).
@@ -102,19 +108,21 @@ def trainee_phases(as_of: date, tolerance: float, roster: str, plan: str) -> str
     requirements of min(1, achieved / required), 1 with none set or when exempt. Status, in
     order of precedence: exempt (an exemption granted by the date), complete (every set
     requirement met), overdue, not_started (no records), in_progress. ``behind``: the
-    fraction is below the expected share minus ``tolerance``.
+    fraction is below the expected share minus ``tolerance``. ``cohorts`` (those of the
+    roster, when it was limited to them) lets the records of other cohorts be skipped early.
 
     Per trainee: ``trainee_status`` (withdrawn; else completed when every phase is complete
     or exempt, the records deciding, not the stored enrollment status; else active),
     ``progress`` (the weighted mean of phase fractions, 1 without phases) and
     ``trainee_behind`` (some phase behind; never a withdrawn trainee)."""
     on = literal.day(as_of)
+    only = "" if cohorts is None else f"AND cohort_id IN {literal.texts(cohorts)}"
     return f"""
 WITH
 activity AS (
     SELECT cohort_id, person_id, phase, CAST(sum(hours) AS DOUBLE) AS hours,
         count(DISTINCT "on") AS days, count(*) AS records
-    FROM activities WHERE "on" <= {on}
+    FROM activities WHERE "on" <= {on} {only}
     GROUP BY cohort_id, person_id, phase
 ),
 attended AS (
@@ -125,7 +133,7 @@ attended AS (
     JOIN cohorts c ON c.id = s.cohort_id
     JOIN {plan} p ON p.program_id = c.program_id AND p.key = s.phase
     JOIN session_attendees a ON a.session_id = s.id
-    WHERE s."on" <= {on}
+    WHERE s."on" <= {on} {only.replace("cohort_id", "s.cohort_id")}
     GROUP BY s.cohort_id, a.person_id, s.phase
 ),
 submitted AS (
@@ -135,11 +143,12 @@ submitted AS (
     FROM deliverables d
     JOIN cohorts c ON c.id = d.cohort_id
     JOIN {plan} p ON p.program_id = c.program_id AND p.key = d.phase
-    WHERE d.submitted_on <= {on}
+    WHERE d.submitted_on <= {on} {only.replace("cohort_id", "d.cohort_id")}
     GROUP BY d.cohort_id, d.person_id, d.phase
 ),
 exempt AS (
-    SELECT DISTINCT cohort_id, person_id, phase FROM exemptions WHERE granted_on <= {on}
+    SELECT DISTINCT cohort_id, person_id, phase FROM exemptions
+    WHERE granted_on <= {on} {only}
 ),
 achieved AS (
     SELECT r.trainee, p.*,
