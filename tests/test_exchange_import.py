@@ -342,7 +342,7 @@ ERRORS: list[tuple[str, Callable[[Tables], None], list[str]]] = [
             "pairings.csv row 2: mentor_id (导师编号): person 'p1' is not a mentor in cohort 'c1'",
             "activities.csv row 2: person_id (人员编号): person 'p9' is not enrolled in cohort 'c1'",
             "activities.csv row 3: person_id (人员编号): person 'm1' is not enrolled in cohort 'c1'",
-            "activities.csv row 4: phase (环节): cohort 'c1' (program 'ah') has no phase 'theory'; its phases are practicum, training",
+            "activities.csv row 4: phase (环节): cohort 'c1' (program 'ah') has no phase 'theory'; its phases are training (岗前培训), practicum (驻点服务)",
             "activities.csv row 5: person_id (人员编号): person 'p9' is not enrolled in cohort 'c1'",
         ],
     ),
@@ -591,11 +591,35 @@ def test_an_unusual_national_id_is_a_warning_naming_its_row(
     tables = base()
     born_before_the_district = national_id("64010419800101001")  # 兴庆区 dates from 2002
     tables["people"].append(["p3", "马丽", born_before_the_district, ""])
-    report = registry.import_file(write_folder(tmp_path / "batch", tables))
+    folder = write_folder(tmp_path / "batch", tables)
+    report = registry.import_file(folder)
     assert report.warnings == (
-        "people.csv row 5: national ID 640104********"
-        + born_before_the_district[-4:]
-        + ": location code 640104 is unknown for birth year 1980 (accepted; check the number if this is unexpected)",
+        "people.csv: 1 national ID has a location code that did not exist in the holder's "
+        "birth year (code 640104; accepted, as counties are created and renumbered; check the "
+        "number if unexpected): row 5",
+    )
+    assert report.to_dict("zh")["warnings"] == [
+        "people.csv：1 个身份证号的地址码在持有人出生那年尚未设立（地址码 640104；已接受：县区会新设"
+        "或调整代码，如非预期请核对号码）：第 5 行"
+    ]
+    assert registry.import_file(folder).warnings == ()  # known people are not noted again
+
+
+def test_location_notes_are_one_line_per_file_for_new_or_changed_people(
+    registry: Registry, tmp_path: Path
+) -> None:
+    tables = base()
+    mentors = [national_id(f"64010419700101{n}00") for n in range(3)]
+    tables["people"] += [[f"m{n}", "导师", number, ""] for n, number in enumerate(mentors, 2)]
+    registry.import_file(write_folder(tmp_path / "first", tables))
+    changed = national_id("64010519650101001")  # 金凤区 dates from 2002 too
+    tables["people"][-1][2] = changed
+    tables["people"].append(["m9", "新导师", national_id("64010419751231009"), ""])
+    report = registry.import_file(write_folder(tmp_path / "again", tables))
+    assert report.warnings == (
+        "people.csv: 2 national IDs have a location code that did not exist in the holder's "
+        "birth year (codes 640104, 640105; accepted, as counties are created and renumbered; "
+        "check the numbers if unexpected): rows 7, 8",
     )
 
 
@@ -643,8 +667,11 @@ def test_two_ids_with_one_national_id_in_one_file_are_one_person(
         ["p2", "c1", "2024-07-19", ""],
     ]
     report = registry.import_file(write_folder(tmp_path / "batch", tables))
-    assert [m.to_dict()["message"] for m in report.matches] == [
+    assert [m.to_dict("en")["message"] for m in report.matches] == [
         f"people.csv row 5: person 'p1-again' is 'p1' earlier in this import (same national ID 340121********{NID_1[-4:]})"
+    ]
+    assert [m.message("zh") for m in report.matches] == [
+        f"people.csv 第 5 行：人员 'p1-again' 即本次导入中前面的 'p1'（身份证号相同 340121********{NID_1[-4:]}）"
     ]
     assert [e.person_id for e in registry.find(Enrollment)] == ["p1", "p2"]
 

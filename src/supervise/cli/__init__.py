@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from supervise.cli._options import chosen_lang, lang_parameter
 from supervise.errors import SuperviseError
 
 __all__ = ["cli", "main"]
@@ -25,13 +26,19 @@ EXIT_INTERNAL = 3
 
 
 class _Group(click.Group):
-    """Turns library errors into one-line messages instead of tracebacks."""
+    """Gives every command ``--lang``, and turns library errors into messages in that
+    language instead of tracebacks."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(param.name == "lang" for param in cmd.params):
+            cmd.params.append(lang_parameter())
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except SuperviseError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(exc.message(chosen_lang(ctx))) from None
         except BrokenPipeError:  # output piped into `head`: stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_DATA)
@@ -56,7 +63,8 @@ def cli() -> None:
     """Track supervisor training programs: progress, eligibility, exchange.
 
     Every command takes --db PATH (or the SUPERVISE_DB environment variable): the SQLite
-    file holding the registry. Results go to stdout, errors to stderr. Exit status: 0 ok,
+    file holding the registry, and --lang zh|en (or SUPERVISE_LANG; default: the locale,
+    else Chinese). Results go to stdout, errors to stderr. Exit status: 0 ok,
     1 data error, 2 usage error, 3 internal error. `supervise COMMAND --help` shows each
     command with an example.
 
