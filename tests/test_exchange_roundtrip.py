@@ -334,3 +334,39 @@ def test_export_arguments_are_checked(batch: Registry, tmp_path: Path) -> None:
         batch.export(tmp_path / "x.json", headers="zh")
     with pytest.raises(ValueError, match="headers must be 'en' or 'zh'"):
         batch.export(tmp_path / "x", "csv", headers="fr")
+
+
+@settings(max_examples=25)
+@given(worlds(max_people=4, max_records=6, dated=True))
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_chinese_export_writes_vocabularies_in_chinese_and_imports_back_exactly(
+    fmt: str, records: list[Any]
+) -> None:
+    safe = [_spreadsheet_safe(r) for r in records] if fmt == "xlsx" else records
+    with supervise.open() as source, supervise.open() as copy, tempfile.TemporaryDirectory() as tmp:
+        try:
+            source.add(safe)
+        except InvalidRecord:  # cleaning made two keys equal
+            assume(False)
+        path = target(Path(tmp), fmt)
+        source.export(path, include_pii=True, headers="zh")
+        copy.import_file(path)
+        assert stored(copy) == stored(source)
+
+
+def test_chinese_headers_come_with_chinese_values(batch: Registry, tmp_path: Path) -> None:
+    batch.add(
+        supervise.Person(id="f1", name="马丽", gender="female"),
+        supervise.Credential(person_id="f1", level="senior", issued_on="2020-01-01"),
+    )
+    batch.export(tmp_path / "zh", "csv", include_pii=True, headers="zh")
+    people = list(
+        csv.DictReader((tmp_path / "zh" / "people.csv").read_text("utf-8-sig").splitlines())
+    )
+    assert {row["人员编号"]: row["性别"] for row in people}["f1"] == "女"
+    credentials = (tmp_path / "zh" / "credentials.csv").read_text("utf-8-sig")
+    assert "高级社会工作师" in credentials
+    assert "senior" not in credentials
+    english = tmp_path / "en"
+    batch.export(english, "csv", include_pii=True)
+    assert "senior" in (english / "credentials.csv").read_text("utf-8-sig")

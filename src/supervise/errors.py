@@ -34,6 +34,7 @@ __all__ = [
     "NotFound",
     "SchemaVersionError",
     "SuperviseError",
+    "digits_shown",
     "printable",
     "reason_of",
     "shown",
@@ -91,7 +92,7 @@ def shown(value: Any, lang: str | None = None, limit: int = _SHOWN_LIMIT) -> str
     """
     if isinstance(value, int) and value.bit_length() > 3.33 * limit:
         digits = math.floor(value.bit_length() * math.log10(2)) + 1
-        return localize(_T("digits", digits=f"{digits:,}"), lang)
+        return localize(digits_shown(digits), lang)
     if isinstance(value, str) and len(value) > limit:
         return localize(_T("long_text", start=repr(value[:limit]), n=f"{len(value):,}"), lang)
     if isinstance(value, list | tuple | dict | set | frozenset):
@@ -122,6 +123,11 @@ def _escape(char: str) -> str:
         if code < 0x10000
         else f"\\U{code:08x}"
     )
+
+
+def digits_shown(digits: int) -> Text:
+    """How messages show a number too long to spell out: ``<a number of 5,000 digits>``."""
+    return _T("digits", digits=f"{digits:,}")
 
 
 def reason_of(error: BaseException) -> str:

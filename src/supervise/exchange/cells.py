@@ -35,8 +35,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from supervise.errors import shown_in_both
-from supervise.lang import Catalogue, Text
+from supervise.errors import digits_shown
+from supervise.lang import Catalogue
 
 __all__ = [
     "FORMULA_STARTS",
@@ -140,11 +140,7 @@ def json_integer(text: str) -> int | BigNumber:
 def _too_long(cell: str | BigNumber) -> CellError:
     text = cell.text if isinstance(cell, BigNumber) else cell
     digits = sum(c.isdigit() for c in text)
-    return CellError(_T("too_many_digits", digits=f"{digits:,}"), _long_number(text, digits))
-
-
-def _long_number(text: str, digits: int) -> Text:
-    return shown_in_both(int(text) if digits <= 4000 and _INTEGER.fullmatch(text) else text)
+    return CellError(_T("too_many_digits", digits=f"{digits:,}"), digits_shown(digits))
 
 
 Typer = Callable[[Any], Any]

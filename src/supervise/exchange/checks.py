@@ -114,15 +114,22 @@ def _column(into: Gathered, name: str) -> int | None:
     return columns.index(name) if name in columns else None
 
 
-def _kept(gathered: Mapping[str, Gathered], table: str, *columns: str) -> list[tuple[Any, ...]]:
-    """The values of ``columns`` in the kept rows of ``table`` in the import."""
+def _kept(
+    gathered: Mapping[str, Gathered], table: str, *columns: str, bad: bool = False
+) -> list[tuple[Any, ...]]:
+    """The values of ``columns`` in the kept rows of ``table`` in the import; with ``bad``
+    also in its bad rows where they could be read (a bad row is reported once, not again by
+    every row that refers to it)."""
     into = gathered.get(table)
     layout = () if into is None else into.columns or ()
     if into is None or not all(c in layout for c in columns):
         return []
     get = operator.itemgetter(*(layout.index(c) for c in columns))
-    found = [get(entry[2]) for entry in into.rows.values()]
-    return found if len(columns) > 1 else [(value,) for value in found]
+    entries = into.entries() if bad else into.rows.values()
+    found = [get(entry[2]) for entry in entries]
+    if len(columns) == 1:
+        found = [(value,) for value in found]
+    return [values for values in found if None not in values]
 
 
 def _rows_text(unit: str, numbers: Sequence[int]) -> Text:
@@ -164,10 +171,11 @@ def resolve_phases(
     if not tables:
         return
     program_of = dict(conn.execute("SELECT id, program_id FROM cohorts").fetchall())
-    program_of.update(dict(_kept(gathered, "cohorts", "id", "program_id")))
+    program_of.update(dict(_kept(gathered, "cohorts", "id", "program_id", bad=True)))
     phases: dict[str, dict[str, str]] = {}
     stored = conn.execute('SELECT program_id, key, name FROM phases ORDER BY "order", key')
-    for program, key, name in [*stored, *_kept(gathered, "phases", "program_id", "key", "name")]:
+    given = _kept(gathered, "phases", "program_id", "key", "name", bad=True)
+    for program, key, name in [*stored, *given]:
         phases.setdefault(program, {})[key] = name
     resolve = _Resolver(program_of, phases)
     for table in tables:
@@ -232,7 +240,7 @@ def _resolve_table(
     if at is None or cohort_at is None:
         return  # a required column missing: reported already
     keyed = "phase" in into.table.key
-    renamed: list[tuple[Any, Entry]] = []
+    renamed: list[tuple[str, Entry]] = []  # (the phase as given, the row read by key)
 
     def resolved(entry: Entry) -> Entry | None:
         values = entry[2]
@@ -257,11 +265,11 @@ def _resolve_table(
         elif changed is not entry:
             if keyed:
                 del into.rows[key]
-                renamed.append((key, changed))
+                renamed.append((entry[2][at], changed))
             else:
                 into.rows[key] = changed
     get = operator.itemgetter(*((into.columns or ()).index(k) for k in into.table.key))
-    for _, entry in renamed:
+    for given, entry in renamed:
         key = get(entry[2])
         earlier = into.rows.setdefault(key, entry)
         if earlier is entry:
@@ -274,7 +282,7 @@ def _resolve_table(
         at_first = at_row(first_unit, first_row)
         where = Text(f"{first} {at_first.en}", f"{first} {at_first.zh}")
         reason = _T("same_key", where=where)
-        problems.add(Problem(source, into.table.name, row, "phase", entry[2][at], reason, unit))
+        problems.add(Problem(source, into.table.name, row, "phase", given, reason, unit))
 
 
 # -- dates ------------------------------------------------------------------------------------
@@ -294,7 +302,7 @@ def check_dates(
     cohorts = {v[0] for t, _ in dated for v in _kept(gathered, t, "cohort_id")}
     cohorts |= {cohort for cohort, _ in sessions.values()}
     starts = dict(select_in(conn, "cohorts", ("id", "starts_on"), "id", sorted(cohorts)))
-    starts.update(dict(_kept(gathered, "cohorts", "id", "starts_on")))
+    starts.update(dict(_kept(gathered, "cohorts", "id", "starts_on", bad=True)))
     enrolled = {
         (person, cohort): on
         for person, cohort, on in select_in(
@@ -305,10 +313,8 @@ def check_dates(
             sorted(cohorts),
         )
     }
-    for person, cohort, on in _kept(
-        gathered, "enrollments", "person_id", "cohort_id", "enrolled_on"
-    ):
-        enrolled[(person, cohort)] = on
+    given = _kept(gathered, "enrollments", "person_id", "cohort_id", "enrolled_on", bad=True)
+    enrolled.update({(person, cohort): on for person, cohort, on in given})
     warnings = []
     for table, column in dated:
         warnings += _check_dated(gathered[table], column, starts, enrolled, problems)
@@ -387,8 +393,11 @@ def _check_attendees(
                 cohort=shown_in_both(cohort),
                 session=shown_in_both(session),
             )
-            field = "person_id" if unit == "row" else "attendees"
-            problems.add(Problem(source, ATTENDEES.name, row, field, person, reason, unit))
+            # CSV and XLSX: a row of session_attendees; JSON: the session's attendees list
+            table, field = (
+                (ATTENDEES.name, "person_id") if unit == "row" else ("sessions", "attendees")
+            )
+            problems.add(Problem(source, table, row, field, person, reason, unit))
         elif on < since:
             early.append(entry)
     return [

@@ -192,7 +192,7 @@ def _open(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
         return _folder(path, stack, problems)
     if suffix == ".csv":
         where = printable(path.name)
-        return _csv_file(where, where, _opener(path), "guarded", stack, problems)
+        return _csv_file(path.name, where, _opener(path), "guarded", stack, problems)
     if suffix == ".zip":
         return _zip(path, stack, problems)
     if suffix in (".xlsx", ".xlsm"):
@@ -234,7 +234,7 @@ def _folder(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
     return [
         sheet
         for name, opener in files.items()
-        for sheet in _csv_file(printable(name), printable(name), opener, mode, stack, problems)
+        for sheet in _csv_file(name, printable(name), opener, mode, stack, problems)
     ]
 
 
@@ -358,7 +358,7 @@ def _zip(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
     sheets = []
     for name, opener in files.items():
         source = f"{where}: {printable(name)}"
-        sheets.extend(_csv_file(printable(name), source, opener, mode, stack, problems))
+        sheets.extend(_csv_file(name, source, opener, mode, stack, problems))
     return sheets
 
 

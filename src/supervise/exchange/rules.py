@@ -142,7 +142,7 @@ def _check(
                 validate(blank, field, value)
         except InvalidRecord as exc:
             raise CellError(exc.reason, exc.value if column.pii else None) from None
-        return value if to_store is None else to_store(value)
+        return value if to_store is None or value is None else to_store(value)
 
     if not column.pii:
         return check

@@ -41,7 +41,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -380,26 +380,36 @@ def _xlsx(path: Path, tables: _Tables) -> dict[str, int]:
     except ImportError:
         raise MissingExtra("XLSX files", "excel", "openpyxl") from None
     book = Workbook(write_only=True)
+    try:
+        written, unwritable = _sheets(book, tables, ILLEGAL_CHARACTERS_RE)
+    except BaseException:
+        with suppress(Exception):  # saving is how openpyxl closes its temporary sheets
+            book.save(path)
+        raise
+    book.save(path)  # also when refusing: _aside removes the file
+    if unwritable is not None:
+        raise unwritable
+    return written
+
+
+def _sheets(
+    book: Any, tables: _Tables, illegal: Any
+) -> tuple[dict[str, int], InvalidRecord | None]:
+    """Write a sheet per table; stop at the first value XLSX cannot hold."""
     written: dict[str, int] = {}
-    unwritable: InvalidRecord | None = None
     for table in TABLES.values():
         sheet = book.create_sheet(table.name)
         sheet.append(tables.header(table))
         count = 0
         for row in tables.rows(table):
             cells = [_spreadsheet_text(v) if isinstance(v, str) else v for v in row]
-            if any(isinstance(c, str) and ILLEGAL_CHARACTERS_RE.search(c) for c in cells):
-                unwritable = _unwritable(table, row)
-                break
+            if any(isinstance(c, str) and illegal.search(c) for c in cells):
+                written[table.name] = count
+                return written, _unwritable(table, row)
             sheet.append(cells)
             count += 1
         written[table.name] = count
-        if unwritable is not None:
-            break
-    book.save(path)  # also when refusing: saving is how openpyxl closes its sheets
-    if unwritable is not None:
-        raise unwritable
-    return written
+    return written, None
 
 
 def _spreadsheet_text(text: str) -> str:

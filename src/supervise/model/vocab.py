@@ -72,10 +72,16 @@ class Vocabulary(enum.StrEnum):
         accepted = ", ".join(f"{m.value} ({m.zh})" for m in cls)
         kind = Text(cls.__name__, _NAMES_ZH.get(cls.__name__, cls.__name__))
         reason = _T("unknown", kind=kind, value=shown_in_both(value), accepted=accepted)
-        if cls in _CODES:
-            codes = _T(_CODES[cls])
+        codes = cls.codes_note()
+        if codes is not None:
             reason = Text(f"{reason.en}; {codes.en}", f"{reason.zh}；{codes.zh}")
         raise ValueError(reason)
+
+    @classmethod
+    def codes_note(cls) -> Text | None:
+        """What codes besides values and labels this vocabulary accepts, for documentation
+        and messages (``None`` when it accepts none)."""
+        return _T(_CODES[cls]) if cls in _CODES else None
 
     @classmethod
     def parse(cls, value: Any) -> Self:
