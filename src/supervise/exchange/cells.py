@@ -205,7 +205,11 @@ def _no_list(cell: Any) -> Any:
 
 def _guarded(convert: Typer) -> Typer:
     """A CSV typer for a file whose formulas were neutralised: the apostrophe goes first."""
-    return lambda cell: convert(unguard_formula(cell))
+
+    def typed(cell: str) -> Any:
+        return convert(unguard_formula(cell) if cell[:1] == "'" else cell)
+
+    return typed
 
 
 # -- excel (XLSX) ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ not give, from the registry, in a few queries; none writes. Decided per case:
 
 from __future__ import annotations
 
+import itertools
 import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,6 +35,7 @@ from supervise.tables import ATTENDEES
 
 __all__ = ["check_dates", "location_notes", "resolve_phases"]
 
+_VALUES = operator.itemgetter(2)  # an Entry's values
 #: Rows a summarising warning lists before it only counts.
 LISTED_ROWS = 10
 #: Tables whose rows name a phase of their cohort's program.
@@ -239,6 +241,12 @@ def _resolve_table(
     at, cohort_at = _column(into, "phase"), _column(into, "cohort_id")
     if at is None or cohort_at is None:
         return  # a required column missing: reported already
+    pair = operator.itemgetter(cohort_at, at)
+    # A million rows name a few hundred (cohort, phase) pairs: resolve those, and touch the
+    # rows only when some pair is a name or a problem (given by key, nothing changes).
+    pairs = set(map(pair, map(_VALUES, itertools.chain(into.rows.values(), into.partial))))
+    if all(p[0] is None or p[1] is None or resolve(*p) in (None, p[1]) for p in pairs):
+        return
     keyed = "phase" in into.table.key
     renamed: list[tuple[str, Entry]] = []  # (the phase as given, the row read by key)
 
@@ -334,18 +342,33 @@ def _check_dated(
     person_at = _column(into, "person_id")
     if day_at is None or cohort_at is None:
         return []
+    # Rows fall on a few hundred (cohort, day) pairs; only a day before the cohort starts,
+    # or before the latest enrolment of its cohort, needs its rows looked at one by one.
+    latest: dict[str, str] = {}
+    for (_, cohort), on in enrolled.items():
+        latest[cohort] = max(on, latest.get(cohort, on))
+    pair = operator.itemgetter(cohort_at, day_at)
+    suspect = {
+        (cohort, day)
+        for cohort, day in set(map(pair, map(_VALUES, into.rows.values())))
+        if day < starts.get(cohort, "") or (person_at is not None and day < latest.get(cohort, ""))
+    }
+    if not suspect:
+        return []
     early: list[Entry] = []
     for entry in into.rows.values():
         values = entry[2]
         day, cohort = values[day_at], values[cohort_at]
+        if (cohort, day) not in suspect:
+            continue
         start = starts.get(cohort)
         if start is not None and day < start:
             source, unit, row = into.where(entry)
             reason = _T("before_cohort", cohort=shown_in_both(cohort), starts=start)
             problems.add(Problem(source, into.table.name, row, column, day, reason, unit))
         elif person_at is not None:
-            on = enrolled.get((values[person_at], cohort))
-            if on is not None and day < on:
+            since = enrolled.get((values[person_at], cohort))
+            if since is not None and day < since:
                 early.append(entry)
     return [
         _counted("before_enrolment", source, unit, rows)

@@ -194,6 +194,8 @@ def _text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 
 def _identifier(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if type(value) is str and value.isprintable() and not value.isspace() and value:
+        return  # nearly every id: checked at C speed
     if not isinstance(value, str) or not value.strip():
         raise fail(instance, attribute.name, value, _T("non_empty"))
     _safe(instance, attribute, value, strict=True)
