@@ -91,6 +91,8 @@ def test_an_export_killed_half_way_leaves_no_target_and_nothing_others_can_read(
         assert partial.name.startswith(f".{out}.")
         assert partial.name.endswith(".partial")
         assert mode(partial) == (0o700 if partial.is_dir() else 0o600)
+        if partial.is_dir():
+            assert {mode(p) for p in partial.iterdir()} == {0o600}
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
     finally:

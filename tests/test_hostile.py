@@ -669,3 +669,57 @@ def test_any_text_round_trips_through_neutralised_and_raw_csv(
             copy.import_file(folder / out)
             expected = text.replace("\r", "\n") if out.endswith(".xlsx") else text
             assert copy.get(supervise.Person, "p").organization == expected
+
+
+@settings(max_examples=40, suppress_health_check=HEALTH)
+@given(
+    digits=st.integers(1, 6000),
+    sign=st.sampled_from(["", "-", "+"]),
+    column=st.sampled_from([("phases", 3), ("phases", 4), ("mentors", 2)]),
+    as_json=st.booleans(),
+)
+def test_a_number_of_any_length_imports_or_is_refused_on_its_row(
+    tmp_path_factory: pytest.TempPathFactory,
+    digits: int,
+    sign: str,
+    column: tuple[str, int],
+    as_json: bool,
+) -> None:
+    tables = base()
+    tables["mentors"] = [["person_id", "cohort_id", "capacity"], ["m1", "c1", "1"]]
+    table, at = column
+    number = sign + "7" * digits
+    tables[table][1][at] = number
+    folder = tmp_path_factory.mktemp("numbers")
+    if as_json:
+        header = tables[table][0]
+        text = json.dumps(document(**{table: [dict(zip(header, tables[table][1], strict=True))]}))
+        path = folder / "batch.json"
+        path.write_text(text.replace(json.dumps(number), number.lstrip("+")), encoding="utf-8")
+    else:
+        path = write_folder(folder / "in", tables)
+    refused: ImportFailed | None = None
+    with supervise.open() as registry:
+        try:
+            registry.import_file(path)
+        except ImportFailed as exc:
+            refused = exc
+    if refused is not None:
+        assert refused.problems[0].row is not None  # a row-level report
+        assert len(refused.message("en")) < 2_000  # the number is never spelt out
+
+
+@settings(max_examples=15, suppress_health_check=HEALTH)
+@given(depth=st.integers(1, 5000), opening=st.sampled_from(["[", '{"a": ']))
+def test_json_nested_to_any_depth_imports_or_is_refused_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, depth: int, opening: str
+) -> None:
+    closing = "]" if opening == "[" else "}"
+    deep = opening * depth + '"x"' + closing * depth
+    text = json.dumps(document())[:-1] + ', "outcomes": [{"person_id": ' + deep + "}]}"
+    path = tmp_path_factory.mktemp("deep") / "deep.json"
+    path.write_text(text, encoding="utf-8")
+    with supervise.open() as registry:
+        messages = refusal(registry, path)
+    assert messages
+    assert all(len(m) < 500 for m in messages)

@@ -349,13 +349,21 @@ class _Hashed(io.RawIOBase):
 
 def _csv_folder(folder: Path, tables: _Tables, details: _Details) -> dict[str, int]:
     """A CSV file per table; the manifest says ``complete`` only once all are written."""
-    (folder / manifest.NAME).write_bytes(manifest.started())
+    with _private(folder / manifest.NAME) as out:
+        out.write(manifest.started())
     files = []
     for table in TABLES.values():
-        with (folder / f"{table.name}.csv").open("wb") as raw:
+        with _private(folder / f"{table.name}.csv") as raw:
             files.append(_table_file(raw, table, tables, details.neutralise))
-    (folder / manifest.NAME).write_bytes(details.manifest(files).to_json())
+    with _private(folder / manifest.NAME) as out:
+        out.write(details.manifest(files).to_json())
     return {entry.table: entry.rows for entry in files}
+
+
+def _private(path: Path) -> IO[bytes]:
+    """``path`` opened for writing, created readable by its owner only (until the export is
+    complete and given its final permissions)."""
+    return open(path, "wb", opener=lambda name, flags: os.open(name, flags, _PRIVATE_FILE))
 
 
 def _zip(path: Path, tables: _Tables, details: _Details) -> dict[str, int]:
