@@ -39,7 +39,14 @@ from supervise.model import (
 )
 
 ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
-texts = st.text(min_size=1, max_size=12).filter(lambda s: s.strip() != "")
+#: Every character the model stores in free text: anything but lone surrogates, control
+#: characters other than tab and line breaks, and bidirectional overrides.
+TEXT_CHARACTERS = st.characters(
+    exclude_categories=("Cs", "Cc"),
+    include_characters="\t\n\r",
+    exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+)
+texts = st.text(TEXT_CHARACTERS, min_size=1, max_size=12).filter(lambda s: s.strip() != "")
 optional_texts = st.none() | texts
 days = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
 regions = st.none() | st.sampled_from(["64", "6401", "640104", "640121", "350102", "34"])
@@ -103,9 +110,14 @@ def people(draw: st.DrawFn, person_id: str | None = None) -> Person:
 
 
 @st.composite
-def worlds(draw: st.DrawFn, max_people: int = 6, max_records: int = 12) -> list[Any]:
+def worlds(
+    draw: st.DrawFn, max_people: int = 6, max_records: int = 12, dated: bool = False
+) -> list[Any]:
     """A consistent set of records: one program and its phases, 1-2 cohorts, people,
-    enrollments, mentors, pairings and every kind of record."""
+    enrollments, mentors, pairings and every kind of record. With ``dated``, also what an
+    import checks across tables: records dated on or after their cohort's start, session
+    attendees enrolled in the session's cohort (without it, records fall on any date and
+    anyone attends, which the registry's own writes accept)."""
     program = Program(
         id=draw(ids),
         name=draw(texts),
@@ -178,7 +190,8 @@ def worlds(draw: st.DrawFn, max_people: int = 6, max_records: int = 12) -> list[
                 )
             )
     out.extend(_pairings(draw, enrolled, mentoring))
-    out.extend(_records(draw, program, keys, enrolled, mentoring, person_ids, max_records))
+    starts = {c.id: c.starts_on for c in cohorts} if dated else None
+    out.extend(_records(draw, program, keys, enrolled, mentoring, person_ids, max_records, starts))
     for pid in person_ids:
         out.extend(_held(draw, pid))
     return out
@@ -222,7 +235,16 @@ def _records(
     mentoring: list[tuple[str, str]],
     person_ids: list[str],
     max_records: int,
+    starts: dict[str, date] | None = None,
 ) -> list[Any]:
+    """Records of every kind; dated on or after their cohort's start when ``starts`` gives
+    the starts, with attendees enrolled in the session's cohort."""
+
+    def on(cohort: str) -> date:
+        if starts is None:
+            return draw(days)
+        return starts[cohort] + timedelta(days=draw(st.integers(0, 400)))
+
     out: list[Any] = []
     if enrolled:
         for n in range(draw(st.integers(0, max_records))):
@@ -233,7 +255,7 @@ def _records(
                     person_id=pid,
                     cohort_id=cid,
                     phase=draw(st.sampled_from(keys)),
-                    on=draw(days),
+                    on=on(cid),
                     hours=draw(hours),
                     note=draw(optional_texts),
                 )
@@ -247,7 +269,7 @@ def _records(
                     cohort_id=cid,
                     phase=draw(st.sampled_from(keys)),
                     title=draw(texts),
-                    submitted_on=draw(days),
+                    submitted_on=on(cid),
                     score=draw(scores),
                     reviewer_id=draw(st.none() | st.sampled_from(person_ids)),
                 )
@@ -282,16 +304,19 @@ def _records(
     if mentoring:
         for n in range(draw(st.integers(0, max_records // 2))):
             mid, cid = draw(st.sampled_from(mentoring))
+            trainees = [p for p, c in enrolled if c == cid] if starts is not None else person_ids
+            if not trainees:
+                continue
             out.append(
                 Session(
                     id=f"s{n}",
                     mentor_id=mid,
                     cohort_id=cid,
-                    on=draw(days),
+                    on=on(cid),
                     minutes=draw(st.integers(1, 180)),
                     form=draw(st.sampled_from(SessionForm)),
                     phase=draw(st.sampled_from(keys)),
-                    attendees=draw(st.frozensets(st.sampled_from(person_ids), min_size=1)),
+                    attendees=draw(st.frozensets(st.sampled_from(trainees), min_size=1)),
                 )
             )
     return out

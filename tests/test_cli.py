@@ -4,7 +4,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+import supervise
 from supervise.cli import cli
+from supervise.model import Cohort, Program
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -160,7 +162,49 @@ def test_progress_tolerance_changes_who_is_behind(db_path: Path) -> None:
 
 def test_progress_of_an_unknown_cohort_is_a_one_line_error(db_path: Path) -> None:
     code, out, err = run("progress", "--db", str(built(db_path)), "--cohort", "nope")
-    assert (code, out, err) == (1, "", "Error: Cohort 'nope' not found\n")
+    assert (code, out, err) == (
+        1,
+        "",
+        "Error: 找不到批次 'nope'；现有的批次：nx-2022-b1 (第一批), nx-2024-b2 (第二批)\n",
+    )
+    code, out, err = run("progress", "--db", str(db_path), "--cohort", "nope", "--lang", "en")
+    assert (
+        err
+        == "Error: Cohort 'nope' not found; there are: nx-2022-b1 (第一批), nx-2024-b2 (第二批)\n"
+    )
+
+
+def test_an_unknown_cohort_in_an_empty_registry_says_there_are_none(tmp_path: Path) -> None:
+    db = tmp_path / "empty.db"
+    supervise.open(db).close()
+    code, out, err = run("progress", "--db", str(db), "--cohort", "nope", "--lang", "en")
+    assert (code, out, err) == (1, "", "Error: Cohort 'nope' not found; there are none\n")
+    code, out, err = run("outcomes", "--db", str(db), "--cohort", "nope")
+    assert (code, err) == (1, "Error: 找不到批次 'nope'；这里还没有任何批次\n")
+
+
+def test_an_unknown_cohort_lists_a_dozen_cohorts_and_counts_the_rest(tmp_path: Path) -> None:
+    db = tmp_path / "many.db"
+    with supervise.open(db) as registry:
+        registry.add(Program(id="p", name="项目"))
+        registry.add(
+            Cohort(
+                id=f"c{n:02}",
+                program_id="p",
+                name=f"第{n}批",
+                starts_on="2024-01-01",
+                ends_on="2024-12-31",
+            )
+            for n in range(1, 16)
+        )
+    code, _, err = run(
+        "report", "--db", str(db), "--cohort", "c16", "-o", str(tmp_path / "r.html"), "--lang", "en"
+    )
+    listed = ", ".join(f"c{n:02} (第{n}批)" for n in range(1, 13))
+    assert (code, err) == (
+        1,
+        f"Error: Cohort 'c16' not found; there are: {listed}, … (15 in all)\n",
+    )
 
 
 def test_progress_refuses_an_ambiguous_date(db_path: Path) -> None:
@@ -256,7 +300,7 @@ def test_eligible_with_an_unknown_person_or_cohort(db_path: Path) -> None:
     )
     assert (
         run(*ELIGIBLE, "--db", str(db_path), "--cohort", "nope")[2]
-        == "Error: Cohort 'nope' not found\n"
+        == "Error: 找不到批次 'nope'；现有的批次：nx-2022-b1 (第一批), nx-2024-b2 (第二批)\n"
     )
 
 

@@ -155,7 +155,11 @@ def test_html_is_a_whole_page_without_personal_data(
 
 def test_exit_status_1_for_a_data_error(db: str) -> None:
     code, out, err = run("progress", "--db", db, "--cohort", "nope")
-    assert (code, out, err) == (1, "", "Error: Cohort 'nope' not found\n")
+    assert (code, out, err) == (
+        1,
+        "",
+        "Error: 找不到批次 'nope'；现有的批次：nx-2022-b1 (第一批), nx-2024-b2 (第二批)\n",
+    )
 
 
 def test_exit_status_2_for_a_usage_error(db: str) -> None:

@@ -141,7 +141,7 @@ def test_report_of_an_unknown_cohort_is_a_one_line_error(demo_db: Path, tmp_path
     )
     assert code == 1
     assert out == ""
-    assert err == "Error: Cohort 'nope' not found\n"
+    assert err == "Error: 找不到批次 'nope'；现有的批次：nx-2022-b1 (第一批), nx-2024-b2 (第二批)\n"
     assert not (tmp_path / "r.html").exists()
 
 

@@ -203,11 +203,22 @@ class Registry(Store):
         format: str | None = None,
         include_pii: bool = False,
         headers: str = "en",
+        neutralise_formulas: bool = True,
     ) -> dict[str, int]:
         """Write every record to ``path`` in the ``supervise/1`` format: ``json``, ``csv`` (a
-        folder of files) or ``xlsx``, by default from the suffix of ``path``. National ID and
-        phone numbers are masked unless ``include_pii``; ``headers="zh"`` writes Chinese column
-        labels in CSV and XLSX. Returns the rows written per table."""
+        folder of files with a manifest), ``zip`` (that folder zipped) or ``xlsx``, by default
+        from the suffix of ``path``, atomically. National ID and phone numbers are masked
+        unless ``include_pii``; ``headers="zh"`` writes Chinese column labels and vocabulary
+        values in CSV and XLSX; ``neutralise_formulas=False`` writes CSV text that would start
+        a spreadsheet formula as it is, for programs rather than spreadsheets. Returns the
+        rows written per table. See :mod:`supervise.exchange.write`."""
         from supervise.exchange.write import export
 
-        return export(self, path, format, include_pii=include_pii, headers=headers)
+        return export(
+            self,
+            path,
+            format,
+            include_pii=include_pii,
+            headers=headers,
+            neutralise_formulas=neutralise_formulas,
+        )

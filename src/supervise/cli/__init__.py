@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from supervise.cli._options import chosen_lang, lang_parameter
 from supervise.errors import SuperviseError
 
 __all__ = ["COMMANDS", "all_commands", "cli", "main"]
@@ -46,8 +47,8 @@ COMMANDS = {
 
 
 class _Group(click.Group):
-    """Loads commands when they are asked for, and turns library errors into one-line
-    messages instead of tracebacks."""
+    """Loads commands when they are asked for, gives every command ``--lang``, and turns
+    library errors into messages in that language instead of tracebacks."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMANDS) | set(self.commands))
@@ -57,11 +58,16 @@ class _Group(click.Group):
             importlib.import_module(f"supervise.cli.{COMMANDS[cmd_name]}")  # registers it
         return super().get_command(ctx, cmd_name)
 
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(param.name == "lang" for param in cmd.params):
+            cmd.params.append(lang_parameter())
+        super().add_command(cmd, name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except SuperviseError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(exc.message(chosen_lang(ctx))) from None
         except BrokenPipeError:  # output piped into `head`: stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_DATA)
@@ -86,7 +92,8 @@ def cli() -> None:
     """Track supervisor training programs: progress, eligibility, exchange.
 
     Every command takes --db PATH (or the SUPERVISE_DB environment variable): the SQLite
-    file holding the registry. Results go to stdout, errors to stderr. Exit status: 0 ok,
+    file holding the registry, and --lang zh|en (or SUPERVISE_LANG; default: the locale,
+    else Chinese). Results go to stdout, errors to stderr. Exit status: 0 ok,
     1 data error, 2 usage error, 3 internal error. `supervise COMMAND --help` shows each
     command with an example.
 

@@ -31,9 +31,10 @@ from typing import Any, cast
 
 import attrs
 
-from supervise.errors import InvalidRecord, NationalIdWarning
+from supervise.errors import InvalidRecord, NationalIdWarning, reason_of
 from supervise.exchange.cells import CellError, typer
 from supervise.exchange.headers import ATTENDEES_FIELD
+from supervise.lang import Catalogue
 from supervise.model import Person, Session, Vocabulary
 from supervise.tables import Column, Table, model_field
 
@@ -41,7 +42,16 @@ __all__ = ["Rule", "column_rule"]
 
 # Distinct values remembered per column; enough for dates, phases, cohorts and most people.
 _MEMO_LIMIT = 200_000
-_MASKED = "is masked: exchange files need the whole number (export with include_pii)"
+_T = Catalogue(
+    __name__,
+    {
+        "missing": ("缺少必填值", "required value missing"),
+        "masked": (
+            "是打码后的号码：交换文件需要完整号码（导出时请用 include_pii）",
+            "is masked: exchange files need the whole number (export with include_pii)",
+        ),
+    },
+)
 # session_attendees has no model class: its columns follow the fields they refer to.
 _ATTENDEE_FIELDS = {
     "session_id": attrs.fields(Session).id,
@@ -87,7 +97,8 @@ def column_rule(table: Table, name: str, mode: str) -> Rule:
         column = table.column(name)
         field = model_field(table, name) or _ATTENDEE_FIELDS[name]
     warned: list[str] = []
-    check = _check(column, field, typer(mode, column.kind), warned)
+    kind = "code" if column.vocab is not None else column.kind
+    check = _check(column, field, typer(mode, kind), warned)
     remember = not column.pii and column.kind != "list" and table.key != (name,)
     parse = _remembering(check, mode) if remember else check
     return Rule(column, check, parse, warned)
@@ -97,7 +108,7 @@ def _remembering(check: Callable[[Any], Any], mode: str) -> Callable[[Any], Any]
     """``check`` with its answers remembered per text cell. CSV cells are all text; JSON and
     XLSX cells may be numbers or booleans, which must not share answers (``True == 1``)."""
     remembered = _Memo(check).__getitem__
-    if mode == "text":
+    if mode in ("text", "guarded"):
         return remembered
 
     def parse(cell: Any) -> Any:
@@ -122,7 +133,7 @@ def _check(
         value = to_cell(cell)
         if value is None:
             if required:
-                raise CellError("required value missing")
+                raise CellError(_T("missing"))
             return default
         try:
             if convert is not None:
@@ -130,22 +141,29 @@ def _check(
             if validate is not None:
                 validate(blank, field, value)
         except InvalidRecord as exc:
-            raise CellError(exc.reason, exc.value) from None
-        return value if to_store is None else to_store(value)
+            raise CellError(exc.reason, exc.value if column.pii else None) from None
+        return value if to_store is None or value is None else to_store(value)
 
     if not column.pii:
         return check
 
     def check_noting_warnings(cell: Any) -> Any:
         if isinstance(cell, str) and "*" in cell:
-            raise CellError(_MASKED)
+            raise CellError(_T("masked"))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", NationalIdWarning)
             value = check(cell)
-        warned.extend(str(w.message) for w in caught if issubclass(w.category, NationalIdWarning))
+        warned.extend(
+            _text_of(w.message) for w in caught if issubclass(w.category, NationalIdWarning)
+        )
         return value
 
     return check_noting_warnings
+
+
+def _text_of(message: Warning | str) -> str:
+    """A warning's text, with both its languages when it has them."""
+    return message if isinstance(message, str) else reason_of(message)
 
 
 def _converter(field: attrs.Attribute[Any]) -> Callable[[Any, Any, Any], Any] | None:
