@@ -168,11 +168,13 @@ class MentorLoad:
 
 @attrs.frozen(kw_only=True)
 class PhasePlan:
-    """A phase as results show it: key, name and the requirements it sets."""
+    """A phase as results show it on the date: key, name, the requirements it sets and the
+    share of its window elapsed (``expected``, the same for every trainee)."""
 
     key: str
     name: str
     required: Mapping[str, float]
+    expected: float | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -216,7 +218,7 @@ class ProgressColumns:
                         name=spec.name,
                         status=PhaseStatus(cells["status"][at]),
                         fraction=cells["fraction"][at],
-                        expected=cells["expected"][at],
+                        expected=spec.expected,
                         achieved={n: cells[n][at] for n in spec.required},
                         required=spec.required,
                         behind=cells["behind"][at],
@@ -237,7 +239,7 @@ class ProgressColumns:
         return built
 
 
-_PHASE_CELLS = ("status", "fraction", "expected", "behind", *REQUIREMENT_NAMES)
+_PHASE_CELLS = ("status", "fraction", "behind", *REQUIREMENT_NAMES)
 
 
 class TraineeRows(Sequence[TraineeProgress]):

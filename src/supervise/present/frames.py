@@ -108,7 +108,7 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
     columns["phase"] = pa.array([p.key for _ in range(count) for p in plan], pa.string())
     columns["phase_status"] = phases.column("status").cast(pa.string())
     columns["fraction"] = phases.column("fraction")
-    columns["expected"] = phases.column("expected")
+    columns["expected"] = pa.array([p.expected for _ in range(count) for p in plan], pa.float64())
     for name in REQUIREMENT_NAMES:
         wanted = pa.array([name in p.required for _ in range(count) for p in plan], pa.bool_())
         achieved = phases.column(name).cast(pa.float64())
