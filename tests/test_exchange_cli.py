@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import supervise
 from supervise.cli import cli
-from supervise.cli.exchange import _progress
+from supervise.cli.exchange import _step_bars
 from supervise.exchange.schema import tables_markdown
 from supervise.model import Person
 
@@ -258,25 +258,25 @@ def test_help_shows_an_example(command: str) -> None:
     assert f"Example:\n    supervise {command} " in out
 
 
-def test_progress_stays_quiet_off_a_terminal(tmp_path: Path) -> None:
+def test_step_bars_stay_quiet_off_a_terminal(tmp_path: Path) -> None:
     code, _, err = run("import", ANHUI, "--db", tmp_path / "x.db")
     assert (code, err) == (0, "")
-    with _progress(io.StringIO()) as progress:
-        assert progress is None
+    with _step_bars(io.StringIO()) as on_step:
+        assert on_step is None
 
 
-def test_progress_draws_a_bar_per_stage_on_a_terminal() -> None:
+def test_step_bars_draw_a_bar_per_stage_on_a_terminal() -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
     screen = Terminal()
-    with _progress(screen) as progress:
-        assert progress is not None
-        progress("checking", 10_000, 50_000)
-        progress("checking", 50_000, 50_000)
-        progress("writing", 50_000, 50_000)
-        progress("later", 10, 10)  # too small to draw
+    with _step_bars(screen) as on_step:
+        assert on_step is not None
+        on_step("checking", 10_000, 50_000)
+        on_step("checking", 50_000, 50_000)
+        on_step("writing", 50_000, 50_000)
+        on_step("later", 10, 10)  # too small to draw
     drawn = screen.getvalue()
     assert "checking" in drawn
     assert "writing" in drawn

@@ -38,7 +38,7 @@ from supervise.store import Store
 from supervise.tables import TABLES
 
 if TYPE_CHECKING:
-    from supervise.exchange import ImportReport, Progress
+    from supervise.exchange import ImportReport, StepCallback
 
 __all__ = ["Registry", "open"]
 
@@ -95,7 +95,7 @@ class Registry(Store):
         as_of: date | str | None = None,
         tolerance: float = DEFAULT_TOLERANCE,
     ) -> dict[str, CohortProgress]:
-        """Progress of several cohorts (default: every cohort) on ``as_of``, by cohort id.
+        """StepCallback of several cohorts (default: every cohort) on ``as_of``, by cohort id.
 
         One run for all of them: the figures stay columns until a trainee is read."""
         day = date.today() if as_of is None else parse_date(as_of)
@@ -177,7 +177,7 @@ class Registry(Store):
         path: str | os.PathLike[str],
         *,
         dry_run: bool = False,
-        progress: Progress | None = None,
+        on_step: StepCallback | None = None,
     ) -> ImportReport:
         """Import an exchange file in the ``supervise/1`` format: a JSON document, a folder or
         ZIP of CSV files, a single CSV or an XLSX workbook (English or Chinese headers).
@@ -186,11 +186,11 @@ class Registry(Store):
         every problem, and nothing is written. Rows are upserted by key, so importing the same
         file again changes nothing; a person with a new id but a known national ID number is
         matched to the known person. With ``dry_run`` nothing is written either way.
-        ``progress(stage, done, total)``, if given, is called as rows are checked and
+        ``on_step(stage, done, total)``, if given, is called as rows are checked and
         written. See :mod:`supervise.exchange` and docs/exchange.md."""
         from supervise.exchange import import_files  # the formats load only when used
 
-        report = import_files(self, [path], dry_run=dry_run, progress=progress)
+        report = import_files(self, [path], dry_run=dry_run, on_step=on_step)
         if report.changed and not dry_run and self.path is not None:
             # Bring the columnar copy up to date now, while the import's data is fresh in the
             # page cache, rather than at the first question after it.

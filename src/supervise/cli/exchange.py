@@ -21,7 +21,7 @@ from supervise.cli._options import (
     open_registry,
 )
 from supervise.errors import ImportFailed
-from supervise.exchange import ImportReport, Progress, import_files
+from supervise.exchange import ImportReport, StepCallback, import_files
 from supervise.exchange.write import FORMATS, format_of
 from supervise.lang import Catalogue, localize
 from supervise.tables import TABLES
@@ -77,10 +77,10 @@ def import_(paths: tuple[Path, ...], db_path: Path, dry_run: bool, fmt: str, lan
         _new_registry_kept(db_path, keep=not dry_run),
         _refusal(fmt, lang),
         open_registry(db_path) as registry,
-        _progress() as progress,
+        _step_bars() as on_step,
         _readable(),
     ):
-        report = import_files(registry, paths, dry_run=dry_run, progress=progress)
+        report = import_files(registry, paths, dry_run=dry_run, on_step=on_step)
     _show(report, fmt, lang)
 
 
@@ -109,10 +109,10 @@ def validate(paths: tuple[Path, ...], db_path: Path | None, fmt: str, lang: str)
     with (
         _refusal(fmt, lang),
         open_registry(db_path) as registry,
-        _progress() as progress,
+        _step_bars() as on_step,
         _readable(),
     ):
-        report = import_files(registry, paths, dry_run=True, progress=progress)
+        report = import_files(registry, paths, dry_run=True, on_step=on_step)
     _show(report, fmt, lang)
 
 
@@ -259,7 +259,7 @@ def _readable() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(file: TextIO | None = None) -> Iterator[Progress | None]:
+def _step_bars(file: TextIO | None = None) -> Iterator[StepCallback | None]:
     """A progress callback that draws click's progress bar on a terminal (stderr), or
     ``None`` when stderr is not a terminal: piped and logged runs stay quiet."""
     stream = file or sys.stderr

@@ -1,7 +1,7 @@
 """Read the sheets of one table into checked rows, keyed for upserts: the hot path of imports.
 
 Each cell passes its column's rule (the model's field rules, see
-:mod:`~supervise.exchange.rules`); a row whose cells all pass becomes a tuple of stored values.
+:mod:`~supervise.exchange.columns`); a row whose cells all pass becomes a tuple of stored values.
 Rules spanning fields (an end not before its start) are checked on the whole record, for the
 model classes that have them. Rows that share a key must be equal; a row repeated exactly is
 kept once. A bad row is not kept, but what could be read of it still counts when references
@@ -24,10 +24,10 @@ import cattrs
 from supervise.convert import from_dict
 from supervise.errors import InvalidRecord, reason_of, shown_in_both
 from supervise.exchange.cells import CellError
+from supervise.exchange.columns import ColumnCheck, column_check
 from supervise.exchange.headers import ATTENDEES_FIELD, HeaderMap
 from supervise.exchange.problems import Problem, Problems, at_row
 from supervise.exchange.read import ROW_ERRORS, Sheet
-from supervise.exchange.rules import Rule, column_rule
 from supervise.lang import Catalogue, Text
 from supervise.pii import MASKS
 from supervise.tables import Table
@@ -111,7 +111,7 @@ class _Sheet:
     sheet: Sheet
     number: int
     columns: tuple[str, ...]
-    rules: dict[str, Rule]
+    rules: dict[str, ColumnCheck]
     positions: list[int]
     blank: list[int]
     attendees_at: int | None
@@ -183,7 +183,7 @@ def _resolve(into: Gathered, sheet: Sheet, number: int, problems: Problems) -> _
         reason = _T("other_columns", layout=", ".join(layout), first=", ".join(into.columns))
         fail(None, reason)
         return None
-    rules = {name: column_rule(table, name, sheet.mode) for name in seen}
+    rules = {name: column_check(table, name, sheet.mode) for name in seen}
     positions = [seen[name] for name in into.columns]
     attendees_at = seen.get(ATTENDEES_FIELD)
     return _Sheet(sheet, number, into.columns, rules, positions, blank, attendees_at)

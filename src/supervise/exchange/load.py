@@ -50,11 +50,11 @@ from supervise.tables import ATTENDEES, TABLES
 if TYPE_CHECKING:
     from supervise.store import Store as Registry
 
-__all__ = ["Progress", "import_files"]
+__all__ = ["StepCallback", "import_files"]
 
-#: ``progress(stage, done, total)``: ``stage`` is ``"checking"`` (rows read) or ``"writing"``
+#: ``on_step(stage, done, total)``: ``stage`` is ``"checking"`` (rows read) or ``"writing"``
 #: (rows written); ``total`` is an estimate while checking.
-Progress = Callable[[str, int, int], None]
+StepCallback = Callable[[str, int, int], None]
 
 _BATCH = 20_000  # rows per executemany call
 _T = Catalogue(
@@ -96,7 +96,7 @@ def import_files(
     paths: Iterable[str | os.PathLike[str]],
     *,
     dry_run: bool = False,
-    progress: Progress | None = None,
+    on_step: StepCallback | None = None,
 ) -> ImportReport:
     """Import the exchange files at ``paths`` into ``registry`` as one batch, in one
     transaction. With ``dry_run`` everything is checked and counted, then rolled back.
@@ -110,7 +110,7 @@ def import_files(
     conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
     try:
         with registry.transaction():
-            report = _Import(conn, files, progress).run(dry_run)
+            report = _Import(conn, files, on_step).run(dry_run)
             registry.changed(
                 *(n for n, c in report.tables.items() if c.inserted or c.updated or c.removed)
             )
@@ -129,11 +129,13 @@ def import_files(
 
 
 class _Import:
-    def __init__(self, conn: sqlite3.Connection, files: Sequence[Path], progress: Progress | None):
+    def __init__(
+        self, conn: sqlite3.Connection, files: Sequence[Path], on_step: StepCallback | None
+    ):
         self.conn = conn
         self.files = files
         self.source = printable(", ".join(str(f) for f in files))
-        self.progress = progress
+        self.on_step = on_step
         self.problems = Problems()
         self.refs = references(conn)
 
@@ -194,9 +196,9 @@ class _Import:
         return gathered, matches
 
     def ticker(self, stage: str, total: int) -> Callable[[int], None] | None:
-        if self.progress is None:
+        if self.on_step is None:
             return None
-        report, done = self.progress, 0
+        report, done = self.on_step, 0
 
         def tick(rows: int) -> None:
             nonlocal done

@@ -1,24 +1,25 @@
-"""The rule each cell of a column must pass: the model's own field rules, run without building
-a model object per row.
+"""The check each cell of a column must pass: the model's own field rules, run without
+building a model object per row.
 
-A column's rule types the cell (:mod:`~supervise.exchange.cells`), then applies the converter
+A column's check types the cell (:mod:`~supervise.exchange.cells`), then applies the converter
 and validator of the attrs field behind the column, exactly as the model's constructor would,
 and gives the value as the store keeps it (dates as ISO text, vocabularies as their English
-value). So a cell is accepted on import exactly when the model accepts it, and the rules live
-in one place: :mod:`supervise.model`. Rules that span fields (an end not before its start) are
-checked on whole records by :mod:`~supervise.exchange.load`.
+value). So a cell is accepted on import exactly when the model accepts it, and the field rules
+live in one place: :mod:`supervise.model`. Checks that span fields (an end not before its
+start) run on whole records in :mod:`~supervise.exchange.load`. (Eligibility *rules* are
+another concept: :mod:`supervise.semantics.rules`.)
 
 >>> from supervise.tables import TABLES
->>> hours = column_rule(TABLES["activities"], "hours", "text")
+>>> hours = column_check(TABLES["activities"], "hours", "text")
 >>> hours.check("2.5")
 2.5
 >>> hours.check("25")
 Traceback (most recent call last):
 ...
 supervise.exchange.cells.CellError: must be at least 0 and at most 24
->>> column_rule(TABLES["enrollments"], "status", "text").check("已结业")
+>>> column_check(TABLES["enrollments"], "status", "text").check("已结业")
 'completed'
->>> column_rule(TABLES["enrollments"], "status", "text").check("")   # empty: the default
+>>> column_check(TABLES["enrollments"], "status", "text").check("")   # empty: the default
 'active'
 """
 
@@ -38,7 +39,7 @@ from supervise.lang import Catalogue
 from supervise.model import Person, Session, Vocabulary
 from supervise.tables import Column, Table, model_field
 
-__all__ = ["Rule", "column_rule"]
+__all__ = ["ColumnCheck", "column_check"]
 
 # Distinct values remembered per column; enough for dates, phases, cohorts and most people.
 _MEMO_LIMIT = 200_000
@@ -60,7 +61,7 @@ _ATTENDEE_FIELDS = {
 
 
 class _Memo(dict[Any, Any]):
-    """Remembers a rule's answers per cell; a failing cell is not remembered (it raises)."""
+    """Remembers a check's answers per cell; a failing cell is not remembered (it raises)."""
 
     def __init__(self, rule: Callable[[Any], Any]) -> None:
         super().__init__()
@@ -74,8 +75,8 @@ class _Memo(dict[Any, Any]):
 
 
 @attrs.frozen
-class Rule:
-    """The rule of one column: ``check(cell)`` gives the stored value or raises
+class ColumnCheck:
+    """The check of one column: ``check(cell)`` gives the stored value or raises
     :class:`~supervise.exchange.cells.CellError`; ``parse`` does the same, faster for repeated
     cells, and may also raise ``TypeError`` for a cell it cannot remember (retry with
     ``check``). Warnings the model raises (an unusual national ID) go to ``warned``."""
@@ -86,7 +87,7 @@ class Rule:
     warned: list[str]
 
 
-def column_rule(table: Table, name: str, mode: str) -> Rule:
+def column_check(table: Table, name: str, mode: str) -> ColumnCheck:
     """The rule for column ``name`` of ``table`` in files of ``mode`` (``text``, ``excel``,
     ``json``). ``sessions`` also has an ``attendees`` column in JSON (a list of person ids)."""
     field: attrs.Attribute[Any]
@@ -101,7 +102,7 @@ def column_rule(table: Table, name: str, mode: str) -> Rule:
     check = _check(column, field, typer(mode, kind), warned)
     remember = not column.pii and column.kind != "list" and table.key != (name,)
     parse = _remembering(check, mode) if remember else check
-    return Rule(column, check, parse, warned)
+    return ColumnCheck(column, check, parse, warned)
 
 
 def _remembering(check: Callable[[Any], Any], mode: str) -> Callable[[Any], Any]:
