@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from supervise.core.eligibility import EligibilityReport
 from supervise.demo import ningxia
-from supervise.present.eligibility import missing_text, needs
-from supervise.present.html import Need
+from supervise.present.eligibility import missing_text, need, needs
+from supervise.present.html import Need, Needs, macro
 from supervise.registry import Registry
 from supervise.semantics import rules
 from supervise.semantics.rules import RuleResult
@@ -147,6 +147,17 @@ def test_a_count_of_alternatives_such_as_at_least_n_of_is_a_choice_of_that_many(
     assert (result.choice, result.needed, result.options) == (True, 2, (three[0], *three[2:]))
     assert result.missing() == [result]
     assert [r.kind for r in result.leaves_missing()] == ["outcome_present"] * 3
+    shown = need(result, "zh")
+    assert shown == Need(
+        "需满足其中 3 项（已满足 1 项）",
+        "需再满足其中 2 项：",
+        ("尚无甲", "尚无丙", "尚无丁"),
+        False,
+    )
+    html = macro("needs", Needs([shown], "或", "；"))
+    assert "<b>或</b>" not in html  # two of three: not "this or that"
+    assert html.count("；") == 2
+    assert need(result, "en").heading == "2 more of: "
 
 
 # -- a property: what missing() lists is enough, and each plain item is needed ----------------

@@ -102,12 +102,17 @@ def fold(text: str, columns: int, later: int | None = None, spaces: bool = False
 
 
 def _cut(text: str, columns: int) -> int:
-    used = 0
+    """Where to cut ``text``, longer than ``columns``: as late as fits, but not just before
+    closing punctuation."""
+    used, cut = 0, len(text)
     for n, ch in enumerate(text):
         used += width(ch)
         if used > columns:
-            return max(n, 1)
-    return len(text)
+            cut = n
+            break
+    while cut > 1 and text[cut] in _NO_START:
+        cut -= 1
+    return max(cut, 1)
 
 
 def _pad(text: str, columns: int, align: str) -> str:

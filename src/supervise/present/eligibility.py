@@ -27,6 +27,7 @@ __all__ = [
     "CSV_COLUMNS",
     "csv_rows",
     "missing_text",
+    "need",
     "needs",
     "to_html",
     "to_text",
@@ -59,10 +60,12 @@ _SEMICOLON = {"zh": "；", "en": "; "}
 def needs(person: PersonEligibility, lang: str | None = None) -> list[Need]:
     """What ``person`` misses, item by item, in ``lang``; empty when eligible."""
     lang = check_lang(lang)
-    return [_need(item, lang) for item in person.missing()]
+    return [need(item, lang) for item in person.missing()]
 
 
-def _need(item: RuleResult, lang: str) -> Need:
+def need(item: RuleResult, lang: str) -> Need:
+    """One item of ``missing()`` for display: its message, and for a choice the heading and
+    what each alternative lacks."""
     if not item.choice:
         return Need(item.message(lang))
     say = sayer(_T, lang)
@@ -71,7 +74,7 @@ def _need(item: RuleResult, lang: str) -> Need:
         _SEMICOLON[lang].join(part.message(lang) for part in option.missing())
         for option in item.options
     )
-    return Need(item.message(lang), heading, options)
+    return Need(item.message(lang), heading, options, either=item.needed == 1)
 
 
 def missing_text(person: PersonEligibility, lang: str | None = None) -> list[str]:
@@ -141,7 +144,12 @@ def to_html(report: EligibilityReport, lang: str | None = None, only: bool | Non
     rows: list[list[object]] = [
         [p.person_id, p.name, Badge(say("eligible"), GOOD), ""]
         if p.eligible
-        else [p.person_id, p.name, Badge(say("ineligible"), BAD), Needs(needs(p, lang), say("or"))]
+        else [
+            p.person_id,
+            p.name,
+            Badge(say("ineligible"), BAD),
+            Needs(needs(p, lang), say("or"), _SEMICOLON[lang]),
+        ]
         for p in _chosen(report, only)
     ]
     head = [say("person"), say("name"), say("result"), say("missing")]

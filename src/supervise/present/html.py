@@ -109,19 +109,23 @@ class Table:
 @attrs.frozen
 class Need:
     """One thing a person must still do: ``text`` says it whole; for a choice, ``heading``
-    (需满足其一：) and the ``options`` to choose from, each what that alternative lacks."""
+    (需满足其一：, 需再满足其中 2 项：) and the ``options`` to choose from, each what that
+    alternative lacks; ``either`` when one option is enough (they are joined by "or")."""
 
     text: str
     heading: str = ""
     options: tuple[str, ...] = ()
+    either: bool = True
 
 
 @attrs.frozen
 class Needs:
-    """A list of :class:`Need`, each needed; the options of a choice joined by ``or_word``."""
+    """A list of :class:`Need`, each needed; the options of a choice joined by ``or_word``
+    when one is enough, else by ``separator``."""
 
     items: Sequence[Need]
     or_word: str
+    separator: str = "; "
 
 
 @functools.cache
