@@ -275,14 +275,16 @@ def _records(
                 )
             )
         for pid, cid in draw(st.lists(st.sampled_from(enrolled), unique=True, max_size=2)):
+            start = draw(days)
+            length = draw(st.none() | st.integers(0, 400))
             out.append(
                 Placement(
                     person_id=pid,
                     cohort_id=cid,
                     station=draw(texts),
                     region_code=draw(regions),
-                    starts_on=draw(days),
-                    ends_on=None,
+                    starts_on=start,
+                    ends_on=None if length is None else start + timedelta(days=length),
                 )
             )
         exempt = draw(

@@ -18,6 +18,7 @@ from supervise import _display
 if TYPE_CHECKING:
     from supervise.core.eligibility import EligibilityReport, PersonEligibility
     from supervise.core.outcomes import OutcomeTally
+    from supervise.core.placements import Placements
     from supervise.core.policy import BUILTIN_POLICIES, Policy, PolicyError, load_policy
     from supervise.core.progress import (
         CohortProgress,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     )
     from supervise.core.snapshot import CohortSnapshot
     from supervise.core.targets import Target, TargetStatus, load_targets
+    from supervise.core.teams import TeamProgress, TeamsProgress
     from supervise.core.tiers import TierCounts
     from supervise.dates import DateParseError, parse_date, years_between
     from supervise.engine.eligibility import eligibility_of_records as eligibility
@@ -80,6 +82,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "EligibilityReport": ("supervise.core.eligibility", "EligibilityReport"),
     "PersonEligibility": ("supervise.core.eligibility", "PersonEligibility"),
     "OutcomeTally": ("supervise.core.outcomes", "OutcomeTally"),
+    "Placements": ("supervise.core.placements", "Placements"),
     "BUILTIN_POLICIES": ("supervise.core.policy", "BUILTIN_POLICIES"),
     "Policy": ("supervise.core.policy", "Policy"),
     "PolicyError": ("supervise.core.policy", "PolicyError"),
@@ -94,6 +97,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Target": ("supervise.core.targets", "Target"),
     "TargetStatus": ("supervise.core.targets", "TargetStatus"),
     "load_targets": ("supervise.core.targets", "load_targets"),
+    "TeamProgress": ("supervise.core.teams", "TeamProgress"),
+    "TeamsProgress": ("supervise.core.teams", "TeamsProgress"),
     "TierCounts": ("supervise.core.tiers", "TierCounts"),
     "DateParseError": ("supervise.dates", "DateParseError"),
     "parse_date": ("supervise.dates", "parse_date"),
@@ -195,6 +200,7 @@ __all__ = [
     "PhaseSpec",
     "PhaseStatus",
     "Placement",
+    "Placements",
     "Policy",
     "PolicyError",
     "Program",
@@ -207,6 +213,8 @@ __all__ = [
     "SuperviseError",
     "Target",
     "TargetStatus",
+    "TeamProgress",
+    "TeamsProgress",
     "TierCounts",
     "TraineeProgress",
     "TraineeStatus",

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from supervise.core.eligibility import EligibilityReport
 from supervise.core.outcomes import OutcomeTally
+from supervise.core.placements import Placements
 from supervise.core.policy import Policy, load_policy
 from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress
 from supervise.core.targets import Target, TargetStatus, history_dates, target_status, year_before
@@ -32,7 +33,7 @@ from supervise.dates import parse_date
 from supervise.engine import Engine, RegistryFile, RegistryRows
 from supervise.engine.eligibility import eligibility
 from supervise.engine.progress import cohorts_progress
-from supervise.engine.structure import outcomes, target_count, tiers
+from supervise.engine.structure import outcomes, placements, target_count, tiers
 from supervise.model import Cohort, Program
 from supervise.store import Store
 from supervise.tables import TABLES
@@ -141,13 +142,28 @@ class Registry(Store):
         """How many trainees of ``cohort``, of ``program``'s cohorts, or of every cohort were
         trained (completed) by ``as_of``, and people per outcome kind among them."""
         day = date.today() if as_of is None else parse_date(as_of)
-        chosen: list[str] | None = None
-        if cohort is not None:
-            chosen = [self.get(Cohort, cohort).id]
-        elif program is not None:
-            self.get(Program, program)
-            chosen = [c.id for c in self.find(Cohort, program_id=program)]
+        chosen = self._chosen_cohorts(program, cohort)
         return outcomes(self.engine, day, chosen, program, cohort)
+
+    def placements(
+        self, program: str | None = None, cohort: str | None = None, as_of: date | str | None = None
+    ) -> Placements:
+        """The placements (实习安排) of ``cohort``, of ``program``'s cohorts, or of every
+        cohort begun by ``as_of`` (default today): who is posted to which station, and
+        whether in post on the date."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        chosen = self._chosen_cohorts(program, cohort)
+        return placements(self.engine, day, chosen, program, cohort)
+
+    def _chosen_cohorts(self, program: str | None, cohort: str | None) -> list[str] | None:
+        """``[cohort]``, ``program``'s cohorts, or ``None`` for all (unknown ids raise
+        :class:`~supervise.errors.NotFound`)."""
+        if cohort is not None:
+            return [self.get(Cohort, cohort).id]
+        if program is not None:
+            self.get(Program, program)
+            return [c.id for c in self.find(Cohort, program_id=program)]
+        return None
 
     def target_status(self, target: Target, as_of: date | str | None = None) -> TargetStatus:
         """Where ``target`` stands on ``as_of`` (default today) and whether the pace of the

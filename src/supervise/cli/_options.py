@@ -145,7 +145,9 @@ def emit_json(data: Any) -> None:
 
 def emit_html(title: str, fragment: str, lang: str) -> None:
     """Write ``fragment`` as a complete, self-contained HTML page to stdout."""
-    from supervise.present.html import Markup, page
+    from markupsafe import Markup
+
+    from supervise.present.html import page
 
     click.echo(page(title, [Markup(fragment)], lang), nl=False)
 

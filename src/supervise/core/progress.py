@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from pandas import DataFrame
 
+    from supervise.core.teams import TeamsProgress
+
 __all__ = [
     "DEFAULT_TOLERANCE",
     "CohortProgress",
@@ -326,6 +328,18 @@ class CohortProgress:
             return tuple(p for p, b in zip(rows.column("person_id"), flags, strict=True) if b)
         return tuple(t.person_id for t in rows if t.behind)
 
+    @property
+    def overdue(self) -> tuple[str, ...]:
+        """Person ids of trainees with some phase overdue (past its due date and not
+        complete), withdrawn trainees left out, in roster order."""
+        from supervise.core.teams import trainee_rows
+
+        return tuple(
+            person
+            for person, _, status, _, phases in trainee_rows(self)
+            if status != "withdrawn" and "overdue" in phases
+        )
+
     def phase_counts(self) -> dict[str, dict[str, int]]:
         """Per phase, how many (non-withdrawn) trainees are in each status."""
         return {key: dict(self.counts[key]) for key, _ in self.phases}
@@ -355,15 +369,25 @@ class CohortProgress:
         ``phases`` (status counts per phase) or ``mentors``. Needs ``supervise[pandas]``."""
         return _display.frame(self, table)
 
-    def to_html(self, lang: str = "zh") -> str:
-        """A compact HTML table, statuses coloured, in ``lang`` (``zh`` or ``en``)."""
+    def by_team(self) -> TeamsProgress:
+        """This progress team by team (``Enrollment.team``): trainees, withdrawn,
+        completed, who is behind, who has an overdue phase, phases done; grouped from these
+        same figures."""
+        from supervise.core.teams import teams_of
+
+        return teams_of(self)
+
+    def to_html(self, lang: str | None = None) -> str:
+        """A compact HTML table, statuses coloured, in ``lang`` (``zh`` or ``en``; default:
+        the language setting, :func:`supervise.lang.resolve`)."""
         return _display.html(self, lang)
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def to_text(self, lang: str = "zh") -> str:
-        """A terminal table: summary, one row per trainee, mentor load, outcomes."""
+    def to_text(self, lang: str | None = None) -> str:
+        """A terminal table: summary, one row per trainee, mentor load, outcomes, in
+        ``lang`` (default: the language setting)."""
         return _display.text(self, lang)
 
     def __str__(self) -> str:
