@@ -54,7 +54,10 @@ def _units(text: str) -> list[str]:
     for ch in text:
         wide = width(ch) == 2
         last = units[-1] if units else ""
-        if last and (ch in _NO_START or last[-1] in _NO_END):
+        if ch in _NO_START and len(units) > 1 and not last.strip():
+            spaces = units.pop()  # "word ，": the spaces cannot carry it alone
+            units[-1] += spaces + ch
+        elif last and (ch in _NO_START or last[-1] in _NO_END):
             units[-1] += ch
         elif last and not wide and ch != " " and last[-1] != " " and width(last[-1]) == 1:
             units[-1] += ch  # the same word of Latin letters or digits
