@@ -170,7 +170,10 @@ def test_backup_refuses_to_replace_a_file_unless_asked(tmp_path: Path) -> None:
     target.write_text("keep me")
     with supervise.open() as registry:
         registry.add(Person(id="p", name="n"))
-        with pytest.raises(SuperviseError, match=r"exists; pass overwrite=True to replace it"):
+        with pytest.raises(
+            SuperviseError,
+            match=r"exists; pass overwrite=True \(on the command line: --overwrite\) to replace it",
+        ):
             registry.backup(target)
         assert target.read_text() == "keep me"
         registry.backup(target, overwrite=True)
@@ -190,7 +193,12 @@ def test_backup_command(tmp_path: Path) -> None:
     again = CliRunner().invoke(cli, ["backup", "--db", str(db), "-o", str(out)])
     assert (again.exit_code, again.stderr) == (
         1,
-        f"Error: {str(out)!r} exists; pass overwrite=True to replace it\n",
+        f"Error: {str(out)!r} 已存在；如要替换，请传入 overwrite=True（命令行：--overwrite）\n",
+    )
+    again = CliRunner().invoke(cli, ["backup", "--db", str(db), "-o", str(out), "--lang", "en"])
+    assert again.stderr == (
+        f"Error: {str(out)!r} exists; pass overwrite=True (on the command line: --overwrite) "
+        "to replace it\n"
     )
 
 

@@ -14,6 +14,7 @@ import click
 
 from supervise.cli import cli
 from supervise.cli._options import (
+    actor_option,
     db_option,
     emit_json,
     format_option,
@@ -52,9 +53,17 @@ _paths = click.argument(
 @_paths
 @db_option(must_exist=False)
 @click.option("--dry-run", is_flag=True, help="Check and count everything, write nothing.")
+@actor_option
 @format_option("table", "json")
 @lang_option
-def import_(paths: tuple[Path, ...], db_path: Path, dry_run: bool, fmt: str, lang: str) -> None:
+def import_(
+    paths: tuple[Path, ...],
+    db_path: Path,
+    dry_run: bool,
+    actor: str | None,
+    fmt: str,
+    lang: str,
+) -> None:
     """Import exchange files into --db (created when missing).
 
     PATH is a folder of CSV files (one per table: people.csv, activities.csv, ...), a ZIP
@@ -69,6 +78,10 @@ def import_(paths: tuple[Path, ...], db_path: Path, dry_run: bool, fmt: str, lan
     nothing. A person with a new id but a known national ID number is matched to the
     known person and reported.
 
+    While it writes, other commands keep reading what was there before (and say an import
+    is under way); another writer waits up to 30 s, then gives up naming this import. The
+    import is recorded in the audit trail (supervise history) under --actor.
+
     \b
     Example:
       supervise import examples/exchange/anhui-sanqu-2024 --db ningxia.db
@@ -76,7 +89,7 @@ def import_(paths: tuple[Path, ...], db_path: Path, dry_run: bool, fmt: str, lan
     with (
         _new_registry_kept(db_path, keep=not dry_run),
         _refusal(fmt, lang),
-        open_registry(db_path) as registry,
+        open_registry(db_path, writes=True, actor=actor) as registry,
         _progress() as progress,
         _readable(),
     ):

@@ -42,6 +42,7 @@ from supervise.exchange.read import Sheet, open_sheets
 from supervise.exchange.report import ImportReport, PersonMatch, TableCounts
 from supervise.lang import Catalogue, Text
 from supervise.store.attendees import replace_attendees, stored_attendees
+from supervise.store.busy import announce
 from supervise.store.integrity import check_references
 from supervise.store.provenance import content_hash, record_import
 from supervise.store.sql import Reference, insert_sql, q, references, select_in, upsert_sql
@@ -97,9 +98,16 @@ def import_files(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    actor: str | None = None,
 ) -> ImportReport:
     """Import the exchange files at ``paths`` into ``registry`` as one batch, in one
     transaction. With ``dry_run`` everything is checked and counted, then rolled back.
+
+    The registry file is checked first (``PRAGMA quick_check``): a damaged file raises
+    :class:`~supervise.errors.CorruptRegistry` and nothing is written. While the import
+    holds the write lock it leaves a note beside the file (:mod:`supervise.store.busy`)
+    naming itself, ``actor`` (default: the registry's) and its progress, for the other
+    processes that wait or read meanwhile.
 
     Raises :class:`~supervise.errors.ImportFailed` listing every problem; then nothing is
     written. Raises :class:`~supervise.errors.MissingExtra` for an XLSX file without openpyxl.
@@ -108,9 +116,14 @@ def import_files(
     conn = registry.conn
     (cache,) = conn.execute("PRAGMA cache_size").fetchone()
     conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
+    who = actor or registry.actor
     try:
-        with registry.transaction():
-            report = _Import(conn, files, progress).run(dry_run)
+        with (
+            registry.transaction(verify=True),
+            announce(registry.path, "import", [str(f) for f in files], who) as note,
+        ):
+            told = _both(None if note is None else note.progress, progress)
+            report = _Import(conn, files, told).run(dry_run)
             registry.changed(
                 *(n for n, c in report.tables.items() if c.inserted or c.updated or c.removed)
             )
@@ -126,6 +139,18 @@ def import_files(
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
     return report
+
+
+def _both(first: Progress | None, second: Progress | None) -> Progress | None:
+    """One progress callback that calls both, in order (either may be missing)."""
+    if first is None or second is None:
+        return first or second
+
+    def both(stage: str, done: int, total: int) -> None:
+        first(stage, done, total)
+        second(stage, done, total)
+
+    return both
 
 
 class _Import:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from supervise.errors import SchemaVersionError
+from supervise.lang import Catalogue
 from supervise.model import HOURS_PLACES
 from supervise.tables import TABLES
 
@@ -24,6 +25,24 @@ __all__ = [
     "current_version",
     "migrate",
 ]
+
+_T = Catalogue(
+    __name__,
+    {
+        "newer": (
+            "{where} 的结构版本为 {found}，而此版本的 supervise 只能读取 {supported} 及以下的"
+            "版本：请升级 supervise 后再打开",
+            "{where} has schema version {found}, but this supervise reads versions up to "
+            "{supported}: upgrade supervise to open it",
+        ),
+        "foreign": (
+            "{where} 是 SQLite 数据库，但不是 supervise 登记库（其中有表 {table}，没有 "
+            "schema_version）；文件未作任何改动",
+            "{where} is an SQLite database but not a supervise registry (it has a table "
+            "{table} and no schema_version); the file was left as it was",
+        ),
+    },
+)
 
 #: The tables whose changes the ``generations`` table tracks: every table of records.
 GENERATION_TABLES = tuple(TABLES)
@@ -353,14 +372,19 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 
 def check_version(conn: sqlite3.Connection, where: str) -> int:
-    """The database's schema version; :class:`SchemaVersionError` when it is newer than
-    this `supervise` reads. Reads only."""
+    """The database's schema version (0 for an empty database); :class:`SchemaVersionError`
+    when it is newer than this `supervise` reads, or when the file is an SQLite database of
+    another application. Reads only: a refused file is left exactly as it was."""
     found = current_version(conn)
     if found > SCHEMA_VERSION:
-        raise SchemaVersionError(
-            f"{where} has schema version {found}, but this supervise reads versions up to "
-            f"{SCHEMA_VERSION}: upgrade supervise to open it"
-        )
+        raise SchemaVersionError(_T("newer", where=where, found=found, supported=SCHEMA_VERSION))
+    if found == 0:
+        other = conn.execute(
+            "SELECT name FROM sqlite_master "
+            "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1"
+        ).fetchone()
+        if other:
+            raise SchemaVersionError(_T("foreign", where=where, table=repr(other[0])))
     return found
 
 
@@ -371,15 +395,6 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
     """
     found = check_version(conn, where)
     if found == 0:
-        other = conn.execute(
-            "SELECT name FROM sqlite_master "
-            "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1"
-        ).fetchone()
-        if other:
-            raise SchemaVersionError(
-                f"{where} is an SQLite database but not a supervise registry "
-                f"(it has a table {other[0]!r} and no schema_version)"
-            )
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version "
             "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT"

@@ -12,6 +12,8 @@ record. :class:`supervise.Registry` adds the questions and the exchange front en
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import itertools
 import os
 import sqlite3
@@ -23,11 +25,14 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from supervise.convert import from_dict, to_dict
 from supervise.core.snapshot import CohortSnapshot
 from supervise.errors import (
+    CorruptRegistry,
     IntegrityError,
     InvalidRecord,
     NotFound,
+    RegistryBusy,
     SuperviseError,
 )
+from supervise.lang import Catalogue
 from supervise.model import (
     MODELS,
     Activity,
@@ -46,6 +51,7 @@ from supervise.model import (
 )
 from supervise.pii import mask_national_id, trusted_load
 from supervise.store.attendees import replace_attendees, stored_attendees
+from supervise.store.busy import process_alive, under_way
 from supervise.store.integrity import check_references
 from supervise.store.provenance import ImportRecord, list_imports
 from supervise.store.schema import GENERATION_TABLES, SCHEMA_VERSION, check_version, migrate
@@ -55,10 +61,25 @@ from supervise.tables import ATTENDEES, TABLES, table_of
 if TYPE_CHECKING:
     import sqlite_utils
 
-__all__ = ["Store"]
+__all__ = ["BUSY_TIMEOUT_SECONDS", "Store", "damaged", "default_actor"]
 
 T = TypeVar("T")
-_BUSY_TIMEOUT_SECONDS = 30.0
+#: How long a write waits, by default, for another process's write to finish (seconds).
+BUSY_TIMEOUT_SECONDS = 30.0
+_T = Catalogue(
+    __name__,
+    {
+        "exists": (
+            "{target} 已存在；如要替换，请传入 overwrite=True（命令行：--overwrite）",
+            "{target} exists; pass overwrite=True (on the command line: --overwrite) to replace it",
+        ),
+        "no_backup": ("无法备份到 {target}：{detail}", "cannot back up to {target}: {detail}"),
+        "cannot_open": (
+            "无法把 {where} 作为登记库打开：{detail}",
+            "cannot open {where} as a registry: {detail}",
+        ),
+    },
+)
 _savepoints = itertools.count()
 
 
@@ -70,16 +91,28 @@ class Store:
     File databases use WAL, so readers see a consistent snapshot while a write is under way.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        actor: str | None = None,
+        timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> None:
         self.path: str | None = None if path is None else os.fspath(path)
+        #: Who writes, unless a write names someone else: recorded in the audit trail.
+        self.actor = actor or default_actor()
+        #: How long a write waits for another process's write to finish, in seconds.
+        self.timeout = timeout
         where = self.path or ":memory:"
         try:
             conn = sqlite3.connect(
-                where, timeout=_BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+                where, timeout=timeout, isolation_level=None, check_same_thread=False
             )
             conn.execute("PRAGMA foreign_keys = ON")
             self.conn = conn
-            found = check_version(conn, where)  # before WAL: refuse a newer file untouched
+            # Everything that can refuse the file (newer, not a registry, damaged) reads
+            # only and comes before WAL, which changes the file.
+            found = check_version(conn, where)
             if self.path is not None:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
@@ -89,9 +122,22 @@ class Store:
             if found < SCHEMA_VERSION:  # readers of a current file never take the write lock
                 with self.transaction():
                     migrate(conn, where)
+            self._references = references(conn)
         except sqlite3.DatabaseError as exc:
-            raise SuperviseError(f"cannot open {where!r} as a registry: {exc}") from None
-        self._references = references(conn)
+            with contextlib.suppress(AttributeError):
+                self.conn.close()
+            raise self._failure(exc) from None
+        except SuperviseError:
+            with contextlib.suppress(AttributeError):
+                self.conn.close()
+            raise
+
+    def _failure(self, exc: sqlite3.Error) -> SuperviseError:
+        """The error to raise for what SQLite said: a damaged file, or any other refusal."""
+        where = self.path or ":memory:"
+        if damaged(exc):
+            return CorruptRegistry(where, str(exc))
+        return SuperviseError(_T("cannot_open", where=repr(where), detail=str(exc)))
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -109,27 +155,43 @@ class Store:
 
     def backup(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write a consistent copy of the registry to ``path`` with SQLite's online backup
-        API, while other connections may keep reading and writing. The copy is written to
-        a temporary file next to ``path`` and moved into place, so ``path`` never holds half
-        a copy. Refuses to replace an existing file unless ``overwrite`` is true."""
-        target = os.fspath(path)
+        API, while other connections may keep reading and writing.
+
+        The copy is written to a hidden temporary file beside ``path``, readable by its
+        owner only (it holds personal data), checked (``PRAGMA quick_check``) and moved into
+        place, so ``path`` never holds half a copy, nor a copy of a damaged registry
+        (:class:`~supervise.errors.CorruptRegistry`). Temporary files left by a backup that
+        was killed are removed by the next backup to the same folder. Refuses to replace an
+        existing file unless ``overwrite`` is true."""
+        target = os.path.abspath(os.fspath(path))
         if os.path.exists(target) and not overwrite:
-            raise SuperviseError(f"{target!r} exists; pass overwrite=True to replace it")
-        folder = os.path.dirname(os.path.abspath(target))
-        handle, partial = tempfile.mkstemp(prefix=".backup-", suffix=".db", dir=folder)
-        os.close(handle)
+            raise SuperviseError(_T("exists", target=repr(os.fspath(path))))
+        folder, name = os.path.split(target)
+        remove_abandoned_backups(folder)
+        handle, partial = tempfile.mkstemp(
+            prefix=f".{name}.{os.getpid()}.", suffix=BACKUP_SUFFIX, dir=folder
+        )
+        os.close(handle)  # mkstemp: mode 0600, and SQLite gives its journal the same
         try:
-            copy = sqlite3.connect(partial)
-            try:
-                self.conn.backup(copy)
-            finally:
-                copy.close()
+            with self.reading():
+                copy = sqlite3.connect(partial)
+                try:
+                    self.conn.backup(copy)
+                    found = quick_check(copy)
+                finally:
+                    copy.close()
+            if found:
+                raise CorruptRegistry(self.path or ":memory:", found)
             os.replace(partial, target)
         except (sqlite3.Error, OSError) as exc:
-            raise SuperviseError(f"cannot back up to {target!r}: {exc}") from None
+            detail = f"{exc}"
+            raise SuperviseError(
+                _T("no_backup", target=repr(os.fspath(path)), detail=detail)
+            ) from None
         finally:
-            if os.path.exists(partial):
-                os.remove(partial)
+            for leftover in (partial, partial + "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(leftover)
 
     def __enter__(self) -> Self:
         return self
@@ -146,11 +208,16 @@ class Store:
         )
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, *, verify: bool = False) -> Iterator[None]:
         """Run the block as one write transaction (a savepoint when nested).
 
         ``BEGIN IMMEDIATE`` takes the write lock at once, so two processes writing the same
-        file queue (up to 30 s) instead of failing half-way."""
+        file queue (up to :attr:`timeout`, 30 s by default) instead of failing half-way; a
+        writer that waited that long raises :class:`~supervise.errors.RegistryBusy`, naming
+        the import under way when there is one. With ``verify`` the file is checked
+        (``PRAGMA quick_check``) before the block writes; a damaged file, found then or by
+        any statement of the block, raises :class:`~supervise.errors.CorruptRegistry` and
+        nothing is written."""
         if _in_transaction(self.conn):
             name = f"supervise_{next(_savepoints)}"
             self.conn.execute(f"SAVEPOINT {name}")
@@ -163,19 +230,65 @@ class Store:
                 raise
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         self._changed = set()
         before = self.conn.total_changes
         try:
+            if verify:
+                self.verify()
             yield
             self._bump(self.conn.total_changes != before)
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self._rollback()
+            if damaged(exc):
+                raise CorruptRegistry(self.path or ":memory:", str(exc)) from None
+            raise
         except BaseException:
-            if _in_transaction(self.conn):
-                self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         finally:
             self._changed = set()
-        self.conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or self.path is None:
+                raise
+            note = under_way(self.path)
+            raise RegistryBusy(
+                self.path, self.timeout, None if note is None else note.describe()
+            ) from None
+        except sqlite3.DatabaseError as exc:
+            raise self._failure(exc) from None
+
+    def _rollback(self) -> None:
+        if _in_transaction(self.conn):
+            with contextlib.suppress(sqlite3.Error):  # a damaged file may refuse even this
+                self.conn.execute("ROLLBACK")
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Run the block's reads, turning SQLite's report of a damaged file into
+        :class:`~supervise.errors.CorruptRegistry`."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if damaged(exc):
+                raise CorruptRegistry(self.path or ":memory:", str(exc)) from None
+            raise
+
+    def verify(self) -> None:
+        """Check the registry file with ``PRAGMA quick_check`` (every page and index entry
+        well formed; about a second per gigabyte): raises
+        :class:`~supervise.errors.CorruptRegistry` naming the first problems."""
+        try:
+            found = quick_check(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise self._failure(exc) from None
+        if found:
+            raise CorruptRegistry(self.path or ":memory:", found)
 
     def changed(self, *tables: str) -> None:
         """Declare, inside :meth:`transaction`, that the block writes ``tables``: on commit
@@ -269,7 +382,8 @@ class Store:
         """Every import that wrote to this registry, oldest first: source, SHA-256 of the
         content, time (UTC) and rows per table. Imports that changed nothing, dry runs and
         refused files leave no record."""
-        return list_imports(self.conn)
+        with self.reading():
+            return list_imports(self.conn)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -303,11 +417,14 @@ class Store:
 
     def _select(self, cls: type[T], sql: str, params: Any) -> list[T]:
         """Run ``sql`` (selecting every column of ``cls``'s table) and build the records."""
-        cursor = self.conn.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor]
+        with self.reading():
+            cursor = self.conn.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor]
+            attendees = (
+                stored_attendees(self.conn, [row["id"] for row in rows]) if cls is Session else {}
+            )
         if cls is Session:
-            attendees = stored_attendees(self.conn, [row["id"] for row in rows])
             for row in rows:
                 row["attendees"] = sorted(attendees.get(row["id"], ()))
         with trusted_load():  # stored IDs were checked, and warned about, on write
@@ -353,10 +470,11 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """The number of rows in every table."""
-        return {
-            name: self.conn.execute(f"SELECT count(*) FROM {q(name)}").fetchone()[0]
-            for name in TABLES
-        }
+        with self.reading():
+            return {
+                name: self.conn.execute(f"SELECT count(*) FROM {q(name)}").fetchone()[0]
+                for name in TABLES
+            }
 
 
 _PHASE_RECORDS = """
@@ -384,6 +502,52 @@ SELECT * FROM outcomes WHERE person_id IN (
 _SUMMARY_TABLES = ("programs", "cohorts", "people", "enrollments")
 # Reading order where the key's order is not the natural one: phases in program order.
 _ORDER = {"phases": ("program_id", "order", "key")}
+
+
+#: The end of the name of a backup's temporary file: ``.<target>.<pid>.<random>.backup-partial``.
+BACKUP_SUFFIX = ".backup-partial"
+
+
+def remove_abandoned_backups(folder: str) -> list[str]:
+    """Remove the temporary files of backups into ``folder`` whose process is gone (killed
+    before it could clean up); returns their names. A backup under way is left alone."""
+    removed = []
+    for entry in os.scandir(folder):
+        if BACKUP_SUFFIX not in entry.name or not entry.name.startswith("."):
+            continue
+        pid = entry.name.rsplit(BACKUP_SUFFIX, 1)[0].split(".")[-2:-1]
+        if not pid or not pid[0].isdigit() or process_alive(int(pid[0])):
+            continue
+        with contextlib.suppress(OSError):
+            os.remove(entry.path)
+            removed.append(entry.name)
+    return removed
+
+
+def quick_check(conn: sqlite3.Connection) -> str:
+    """``PRAGMA quick_check``'s first few findings, one line, or ``""`` for a sound file."""
+    lines = [
+        line
+        for (text,) in conn.execute("PRAGMA quick_check(3)")
+        for line in str(text).splitlines()
+        if line and not line.startswith("***")
+    ]
+    return "" if lines == ["ok"] else "; ".join(lines)
+
+
+def damaged(exc: BaseException) -> bool:
+    """Whether SQLite's error says the file is damaged (a malformed page). A file that is no
+    database at all is refused as such, not as damaged."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith("SQLITE_CORRUPT") or "malformed" in str(exc)
+
+
+def default_actor() -> str:
+    """Who writes when nobody is named: the operating system's user name."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no such user (a container's bare uid)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def _in_transaction(conn: sqlite3.Connection) -> bool:
