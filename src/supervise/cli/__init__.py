@@ -34,6 +34,7 @@ COMMANDS = {
     "demo": "demo",
     "eligible": "eligible",
     "export": "exchange",
+    "history": "maintenance",
     "import": "exchange",
     "imports": "maintenance",
     "keys": "keys",

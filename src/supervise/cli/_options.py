@@ -130,6 +130,17 @@ def as_of_option(f: F) -> F:
     )(f)
 
 
+def date_option(name: str, help: str) -> Callable[[F], F]:
+    """An optional date option (``--since``), read like ``--as-of``."""
+    return click.option(name, callback=_parse_optional_date, help=help)
+
+
+def _parse_optional_date(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> date | None:
+    return None if value is None else _parse_as_of(ctx, param, value)
+
+
 def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
     if value is None:
         return date.today()

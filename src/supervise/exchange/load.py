@@ -44,7 +44,7 @@ from supervise.lang import Catalogue, Text
 from supervise.store.attendees import replace_attendees, stored_attendees
 from supervise.store.busy import announce
 from supervise.store.integrity import check_references
-from supervise.store.provenance import content_hash, record_import
+from supervise.store.provenance import content_hash, file_names, record_import
 from supervise.store.sql import Reference, insert_sql, q, references, select_in, upsert_sql
 from supervise.tables import ATTENDEES, TABLES
 
@@ -119,11 +119,17 @@ def import_files(
     who = actor or registry.actor
     try:
         with (
-            registry.transaction(verify=True),
+            registry.transaction(
+                operation="import", actor=who, detail=file_names(files), verify=True
+            ) as write,
             announce(registry.path, "import", [str(f) for f in files], who) as note,
         ):
+            # The trail counts the rows an import inserts rather than listing each (a
+            # million activity rows would double the file); updates and removals are listed.
+            write.list_rows(False)
             told = _both(None if note is None else note.progress, progress)
             report = _Import(conn, files, told).run(dry_run)
+            write.counts = {n: {"inserted": c.inserted} for n, c in report.tables.items()}
             registry.changed(
                 *(n for n, c in report.tables.items() if c.inserted or c.updated or c.removed)
             )
@@ -133,7 +139,7 @@ def import_files(
             # nothing leaves no record, so re-importing a file leaves the registry as it was.
             if report.changed:
                 tables = {name: counts.to_dict() for name, counts in report.tables.items()}
-                record_import(conn, report.source, content_hash(files), tables)
+                record_import(conn, file_names(files), content_hash(files), tables)
     except _DryRun as rolled_back:
         return rolled_back.report
     finally:
@@ -257,16 +263,17 @@ def _upsert(
 ) -> TableCounts:
     table, columns = into.table, into.columns or ()
     count = f"SELECT count(*) FROM {q(table.name)}"
-    before, changes = conn.execute(count).fetchone()[0], conn.total_changes
+    before, changes = conn.execute(count).fetchone()[0], 0
     # Into an empty table every row is new (keys are unique within the import): insert.
     sql = (upsert_sql if before else insert_sql)(table, columns)
     values = (entry[2] for entry in into.rows.values())
     while batch := list(islice(values, _BATCH)):
-        conn.executemany(sql, batch)
+        # rowcount counts the rows the statement changed, not the audit trail's own entries
+        changes += max(conn.executemany(sql, batch).rowcount, 0)
         if tick is not None:
             tick(len(batch))
     inserted = conn.execute(count).fetchone()[0] - before
-    updated = conn.total_changes - changes - inserted
+    updated = changes - inserted
     return TableCounts(inserted, updated, len(into.rows) - inserted - updated)
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from supervise.errors import SchemaVersionError
 from supervise.lang import Catalogue
 from supervise.model import HOURS_PLACES
+from supervise.store.provenance import file_names
 from supervise.tables import TABLES
 
 __all__ = [
@@ -353,8 +354,39 @@ def _v5(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE VIEW {name} AS {select.strip()}")
 
 
+def _v6(conn: sqlite3.Connection) -> None:
+    """Version 6: trust under real operations.
+
+    - The audit trail: ``audit_writes`` (one row per write: when, who, the operation, a
+      detail, rows per table) and ``audit_changes`` (one row per record changed: table, key,
+      whose record, insert/update/delete, the values before and after, personal numbers
+      masked); see :mod:`supervise.store.audit`.
+    - ``settings``: facts about the registry itself, such as whether national ID and phone
+      numbers are kept encrypted and the check of the key that opens them.
+    - Provenance keeps the names of the files an import read, not the folders they were in
+      (which offices often name after people): existing rows are rewritten so."""
+    conn.execute(
+        "CREATE TABLE audit_writes (id INTEGER PRIMARY KEY, at TEXT NOT NULL, "
+        "actor TEXT NOT NULL, operation TEXT NOT NULL, detail TEXT, counts TEXT NOT NULL) STRICT"
+    )
+    conn.execute("CREATE INDEX audit_writes_by_time ON audit_writes(at)")
+    conn.execute(
+        "CREATE TABLE audit_changes (write_id INTEGER NOT NULL, table_name TEXT NOT NULL, "
+        "key TEXT NOT NULL, person_id TEXT, change TEXT NOT NULL, before TEXT, after TEXT) STRICT"
+    )
+    conn.execute("CREATE INDEX audit_changes_by_write ON audit_changes(write_id)")
+    conn.execute("CREATE INDEX audit_changes_by_record ON audit_changes(table_name, key)")
+    conn.execute("CREATE INDEX audit_changes_by_person ON audit_changes(person_id)")
+    conn.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+    sources = conn.execute("SELECT id, source FROM imports").fetchall()
+    conn.executemany(
+        "UPDATE imports SET source = ? WHERE id = ?",
+        [(file_names(source.split(", ")), id_) for id_, source in sources],
+    )
+
+
 #: Migrations by the version they produce; ``_MIGRATIONS[n - 1]`` turns version n-1 into n.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 
 #: The schema version this `supervise` writes.
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -18,12 +18,14 @@ import itertools
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from supervise.convert import from_dict, to_dict
 from supervise.core.snapshot import CohortSnapshot
+from supervise.dates import parse_date
 from supervise.errors import (
     CorruptRegistry,
     IntegrityError,
@@ -49,7 +51,8 @@ from supervise.model import (
     Session,
     record_label,
 )
-from supervise.pii import mask_national_id, trusted_load
+from supervise.pii import MASKS, mask_national_id, trusted_load
+from supervise.store import audit as trail
 from supervise.store.attendees import replace_attendees, stored_attendees
 from supervise.store.busy import process_alive, under_way
 from supervise.store.integrity import check_references
@@ -74,6 +77,10 @@ _T = Catalogue(
             "{target} exists; pass overwrite=True (on the command line: --overwrite) to replace it",
         ),
         "no_backup": ("无法备份到 {target}：{detail}", "cannot back up to {target}: {detail}"),
+        "outside": (
+            "{what} 只能在 transaction() 之内调用",
+            "{what} is only meaningful inside transaction()",
+        ),
         "cannot_open": (
             "无法把 {where} 作为登记库打开：{detail}",
             "cannot open {where} as a registry: {detail}",
@@ -119,9 +126,12 @@ class Store:
             self._changed: set[str] = set()
             #: The schema version the file had when opened (0 for a new registry).
             self.migrated_from = found
+            self._trail = trail.Trail(conn, masked_value)
             if found < SCHEMA_VERSION:  # readers of a current file never take the write lock
-                with self.transaction():
+                change = f"schema {found} → {SCHEMA_VERSION}"
+                with self.transaction(operation="migrate" if found else "create", detail=change):
                     migrate(conn, where)
+            self._trail.install()
             self._references = references(conn)
         except sqlite3.DatabaseError as exc:
             with contextlib.suppress(AttributeError):
@@ -208,8 +218,20 @@ class Store:
         )
 
     @contextmanager
-    def transaction(self, *, verify: bool = False) -> Iterator[None]:
-        """Run the block as one write transaction (a savepoint when nested).
+    def transaction(
+        self,
+        *,
+        operation: str = "write",
+        actor: str | None = None,
+        detail: str | None = None,
+        verify: bool = False,
+    ) -> Iterator[trail.Write]:
+        """Run the block as one write transaction (a savepoint when nested), recorded in the
+        audit trail as one write: ``operation`` (``add``, ``import``, ``confirm``, ...), by
+        ``actor`` (default: the registry's :attr:`actor`), with a ``detail`` for people to
+        read. Every record the block inserts, updates or deletes is listed with its values
+        before and after (see :mod:`supervise.store.audit`); the block may add entries of
+        its own with :meth:`audit`. A block that changes nothing leaves no trace.
 
         ``BEGIN IMMEDIATE`` takes the write lock at once, so two processes writing the same
         file queue (up to :attr:`timeout`, 30 s by default) instead of failing half-way; a
@@ -217,12 +239,17 @@ class Store:
         the import under way when there is one. With ``verify`` the file is checked
         (``PRAGMA quick_check``) before the block writes; a damaged file, found then or by
         any statement of the block, raises :class:`~supervise.errors.CorruptRegistry` and
-        nothing is written."""
+        nothing is written.
+
+        Yields the :class:`~supervise.store.audit.Write` under way (of the outermost
+        transaction when nested)."""
         if _in_transaction(self.conn):
             name = f"supervise_{next(_savepoints)}"
             self.conn.execute(f"SAVEPOINT {name}")
             try:
-                yield
+                yield self._trail.write or trail.Write(
+                    self._trail, 0, operation, self.actor, detail, ""
+                )
             except BaseException:
                 if _in_transaction(self.conn):
                     self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
@@ -236,8 +263,11 @@ class Store:
         try:
             if verify:
                 self.verify()
-            yield
-            self._bump(self.conn.total_changes != before)
+            write = self._trail.begin(operation, actor or self.actor, detail)
+            yield write
+            if self.conn.total_changes != before:
+                self._bump(True)
+                write.finish()
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._rollback()
@@ -249,6 +279,62 @@ class Store:
             raise
         finally:
             self._changed = set()
+            with contextlib.suppress(sqlite3.Error):
+                self._trail.end()
+
+    def audit(
+        self,
+        table: str,
+        key: Sequence[Any],
+        change: str,
+        *,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        person_id: str | None = None,
+    ) -> None:
+        """Add an entry to the audit trail of the write under way (inside
+        :meth:`transaction`): a ``change`` (``confirm``, ``reject``, ...) of the record
+        ``table``/``key``, with what the caller wants kept ``before`` and ``after`` (national
+        ID and phone numbers are masked) and whose record it is. Changes of rows need no
+        call: the trail lists them itself.
+
+        >>> import supervise
+        >>> registry = supervise.open(actor="李审核")
+        >>> with registry.transaction(operation="confirm", detail="2 records"):
+        ...     registry.audit("activities", ["a1"], "confirm", after={"state": "confirmed"})
+        >>> last = registry.history()[-1]
+        >>> last.actor, last.operation, last.detail, last.changes[0].change
+        ('李审核', 'confirm', '2 records', 'confirm')
+        """
+        if self._trail.write is None:
+            raise SuperviseError(_T("outside", what="audit()"))
+        self._trail.record(table, key, change, before=before, after=after, person_id=person_id)
+
+    def history(
+        self,
+        *,
+        table: str | None = None,
+        key: Sequence[Any] | str | None = None,
+        person: str | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+    ) -> list[trail.AuditWrite]:
+        """The audit trail: every write, oldest first, with who made it, when (UTC), the
+        operation, the rows per table and the records it changed, values before and after.
+
+        ``table`` and ``key`` (a value, or the values of a composite key) keep the writes
+        that changed that record; ``person`` those that changed a record of that person;
+        ``since`` and ``until`` (dates, both included, UTC) a span of time."""
+        keys = (key,) if isinstance(key, str) else key
+        with self.reading():
+            return trail.history(
+                self.conn,
+                table=table,
+                key=keys,
+                person=person,
+                since=None if since is None else parse_date(since),
+                until=None if until is None else parse_date(until),
+            )
 
     def _begin(self) -> None:
         try:
@@ -312,8 +398,9 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def add(self, *records: Any) -> dict[str, int]:
-        """Write model records (objects, or iterables of them) in one transaction.
+    def add(self, *records: Any, actor: str | None = None) -> dict[str, int]:
+        """Write model records (objects, or iterables of them) in one transaction, recorded
+        in the audit trail as an ``add`` by ``actor`` (default: the registry's).
 
         Returns the number of rows inserted or changed per table; rows already stored with
         the same values are not counted. Raises :class:`~supervise.errors.IntegrityError`,
@@ -341,7 +428,7 @@ class Store:
         self._check_national_ids(batch.get(Person.__table__, []))
         changed: dict[str, int] = {}
         try:
-            with self.transaction():
+            with self.transaction(operation="add", actor=actor):
                 for name in TABLES:
                     if name in rows and name != ATTENDEES.name:
                         changed[name] = self._upsert(name, rows[name])
@@ -357,9 +444,9 @@ class Store:
     def _upsert(self, name: str, rows: list[dict[str, Any]]) -> int:
         table = TABLES[name]
         sql = upsert_sql(table, table.names)
-        before = self.conn.total_changes
-        self.conn.executemany(sql, [tuple(row[c] for c in table.names) for row in rows])
-        return self.conn.total_changes - before
+        # rowcount counts the rows this statement changed, not the audit trail's own
+        cursor = self.conn.executemany(sql, [tuple(row[c] for c in table.names) for row in rows])
+        return max(cursor.rowcount, 0)
 
     def _check_national_ids(self, people: list[Person]) -> None:
         """A national ID already held by another person id is the same person: refuse.
@@ -522,6 +609,14 @@ def remove_abandoned_backups(folder: str) -> list[str]:
             os.remove(entry.path)
             removed.append(entry.name)
     return removed
+
+
+def masked_value(column: str, value: Any) -> Any:
+    """What the audit trail keeps of a personal-data value: its mask."""
+    if not isinstance(value, str):
+        return value
+    mask = MASKS.get(column)
+    return mask(value) if mask is not None else "*" * len(value)
 
 
 def quick_check(conn: sqlite3.Connection) -> str:
