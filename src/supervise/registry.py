@@ -35,6 +35,7 @@ from supervise.engine.progress import cohorts_progress
 from supervise.engine.structure import outcomes, target_count, tiers
 from supervise.model import Cohort, Program
 from supervise.store import Store
+from supervise.store.protection import ProtectionKey
 from supervise.store.store import BUSY_TIMEOUT_SECONDS
 from supervise.tables import TABLES
 
@@ -49,6 +50,7 @@ def open(
     *,
     actor: str | None = None,
     timeout: float = BUSY_TIMEOUT_SECONDS,
+    key: ProtectionKey | str | os.PathLike[str] | None = None,
 ) -> Registry:
     """Open the registry stored at ``path`` (created when missing), or an empty in-memory
     registry when ``path`` is ``None``. An older database is migrated; one written by a
@@ -57,8 +59,13 @@ def open(
     ``actor`` names who writes through this registry in its audit trail (default: the
     operating system's user); a write may name someone else. A write waits up to
     ``timeout`` seconds for another process's write to finish, then raises
-    :class:`~supervise.errors.RegistryBusy`; reading never waits."""
-    return Registry(path, actor=actor, timeout=timeout)
+    :class:`~supervise.errors.RegistryBusy`; reading never waits.
+
+    ``key`` opens the national ID and phone numbers of a protected registry (see
+    :meth:`~supervise.store.Store.protect`): a
+    :class:`~supervise.store.protection.ProtectionKey`, a key file's path, or by default the
+    key of ``SUPERVISE_KEY`` or ``SUPERVISE_KEY_FILE``. Every answer works without it."""
+    return Registry(path, actor=actor, timeout=timeout, key=key)
 
 
 class Registry(Store):
@@ -72,8 +79,9 @@ class Registry(Store):
         *,
         actor: str | None = None,
         timeout: float = BUSY_TIMEOUT_SECONDS,
+        key: ProtectionKey | str | os.PathLike[str] | None = None,
     ) -> None:
-        super().__init__(path, actor=actor, timeout=timeout)
+        super().__init__(path, actor=actor, timeout=timeout, key=key)
         self._engine: Engine | None = None
 
     def close(self) -> None:

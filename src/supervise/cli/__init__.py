@@ -40,6 +40,7 @@ COMMANDS = {
     "keys": "keys",
     "outcomes": "structure",
     "progress": "progress",
+    "protect": "protect",
     "report": "report",
     "targets": "structure",
     "tiers": "structure",

@@ -21,6 +21,7 @@ from supervise.model import Cohort
 
 if TYPE_CHECKING:
     from supervise.registry import Registry
+    from supervise.store.protection import ProtectionKey
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,13 +54,18 @@ def _remember_db(ctx: click.Context, param: click.Parameter, value: Path | None)
 
 @contextmanager
 def open_registry(
-    path: Path | None, *, writes: bool = False, actor: str | None = None
+    path: Path | None,
+    *,
+    writes: bool = False,
+    actor: str | None = None,
+    key: ProtectionKey | Path | None = None,
 ) -> Iterator[Registry]:
     """The registry at ``path`` (in memory for ``None``) for the length of a command. An
     unknown cohort id met inside the block is reported with the cohorts there are. When
     another process is importing into it, stderr says so: a reader's answers are those of
-    before the import, a writer waits for it (``writes``). ``actor`` names who writes."""
-    with supervise.open(path, actor=actor) as registry:
+    before the import, a writer waits for it (``writes``). ``actor`` names who writes;
+    ``key`` opens the personal data of a protected registry (default: the environment's)."""
+    with supervise.open(path, actor=actor, key=key) as registry:
         _tell_write_under_way(registry, writes)
         try:
             yield registry
@@ -117,6 +123,16 @@ def actor_option(f: F) -> F:
         envvar="SUPERVISE_ACTOR",
         help="Who is writing, recorded in the audit trail (env: SUPERVISE_ACTOR; "
         "default: the system user name).",
+    )(f)
+
+
+def key_file_option(f: F) -> F:
+    """``--key-file PATH``: the key of a protected registry (default: the environment's)."""
+    return click.option(
+        "--key-file",
+        type=click.Path(dir_okay=False, path_type=Path, exists=True),
+        help="Key of a registry that keeps national ID and phone numbers encrypted "
+        "(default: $SUPERVISE_KEY_FILE, or the key in $SUPERVISE_KEY).",
     )(f)
 
 

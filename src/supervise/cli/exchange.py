@@ -18,6 +18,7 @@ from supervise.cli._options import (
     db_option,
     emit_json,
     format_option,
+    key_file_option,
     lang_option,
     open_registry,
 )
@@ -54,6 +55,7 @@ _paths = click.argument(
 @db_option(must_exist=False)
 @click.option("--dry-run", is_flag=True, help="Check and count everything, write nothing.")
 @actor_option
+@key_file_option
 @format_option("table", "json")
 @lang_option
 def import_(
@@ -61,6 +63,7 @@ def import_(
     db_path: Path,
     dry_run: bool,
     actor: str | None,
+    key_file: Path | None,
     fmt: str,
     lang: str,
 ) -> None:
@@ -89,7 +92,7 @@ def import_(
     with (
         _new_registry_kept(db_path, keep=not dry_run),
         _refusal(fmt, lang),
-        open_registry(db_path, writes=True, actor=actor) as registry,
+        open_registry(db_path, writes=True, actor=actor, key=key_file) as registry,
         _progress() as progress,
         _readable(),
     ):
@@ -146,6 +149,7 @@ def validate(paths: tuple[Path, ...], db_path: Path | None, fmt: str, lang: str)
     "default: from the suffix of -o.",
 )
 @click.option("--include-pii", is_flag=True, help="Write national ID and phone numbers unmasked.")
+@key_file_option
 @click.option(
     "--headers",
     type=click.Choice(["en", "zh"]),
@@ -166,6 +170,7 @@ def export(
     output: Path,
     fmt: str | None,
     include_pii: bool,
+    key_file: Path | None,
     headers: str,
     raw_text: bool,
     lang: str,
@@ -193,7 +198,7 @@ def export(
             "XLSX always neutralises formulas; use it with csv, zip or json",
             param_hint="--raw-text",
         )
-    with open_registry(db_path) as registry, _readable():
+    with open_registry(db_path, key=key_file) as registry, _readable():
         written = registry.export(
             output,
             chosen,

@@ -128,7 +128,7 @@ def import_files(
             # million activity rows would double the file); updates and removals are listed.
             write.list_rows(False)
             told = _both(None if note is None else note.progress, progress)
-            report = _Import(conn, files, told).run(dry_run)
+            report = _Import(conn, files, told, registry.seal).run(dry_run)
             write.counts = {n: {"inserted": c.inserted} for n, c in report.tables.items()}
             registry.changed(
                 *(n for n, c in report.tables.items() if c.inserted or c.updated or c.removed)
@@ -160,7 +160,14 @@ def _both(first: Progress | None, second: Progress | None) -> Progress | None:
 
 
 class _Import:
-    def __init__(self, conn: sqlite3.Connection, files: Sequence[Path], progress: Progress | None):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        files: Sequence[Path],
+        progress: Progress | None,
+        seal: Seal,
+    ) -> None:
+        self.seal = seal
         self.conn = conn
         self.files = files
         self.source = printable(", ".join(str(f) for f in files))
@@ -178,7 +185,9 @@ class _Import:
         dates = check_dates(self.conn, gathered, self.problems)
         if self.problems:
             raise ImportFailed(self.source, self.problems.listed(), self.problems.total)
-        notes = location_notes(self.conn, gathered.get("people"))  # before the write
+        notes = location_notes(self.conn, gathered.get("people"), self.seal)  # before writing
+        if "people" in gathered:
+            _seal_people(gathered["people"], self.seal)
         counts = self.write(gathered)
         warnings = [*self.problems.warnings, *notes, *dates, *_repeats(gathered)]
         return ImportReport(self.source, dry_run, counts, tuple(matches), tuple(warnings))
@@ -219,7 +228,7 @@ class _Import:
                     tick=tick,
                 )
             if name == "people" and name in gathered:
-                ids, matches = match_people(self.conn, gathered[name], self.problems)
+                ids, matches = match_people(self.conn, gathered[name], self.problems, self.seal)
         if attendees.columns is not None:
             gathered[ATTENDEES.name] = attendees
         return gathered, matches
@@ -291,6 +300,24 @@ def _write_attendees(conn: sqlite3.Connection, into: Gathered) -> TableCounts:
     )
     replace_attendees(conn, {s: frozenset(p) for s, p in wanted.items()}, stored)
     return counts
+
+
+#: ``seal(column, value)``: a value as the registry stores it (a protected registry keeps
+#: national ID and phone numbers encrypted; see :meth:`supervise.store.Store.seal`).
+Seal = Callable[[str, Any], Any]
+
+
+def _seal_people(people: Gathered, seal: Seal) -> None:
+    """The people's national ID and phone numbers as the registry stores them."""
+    layout = people.columns or ()
+    at = [(n, c) for n, c in enumerate(layout) if c in ("national_id", "phone")]
+    if not at:
+        return
+    for key, (sheet, row, values) in list(people.rows.items()):
+        changed = list(values)
+        for n, column in at:
+            changed[n] = seal(column, changed[n])
+        people.rows[key] = (sheet, row, tuple(changed))
 
 
 def _repeats(gathered: Mapping[str, Gathered]) -> list[Text]:

@@ -162,10 +162,20 @@ class Trail:
             for name in AUDITED:
                 self.conn.execute(f"DROP TRIGGER IF EXISTS temp.audit_insert_{name}")
 
+    def quiet(self) -> None:
+        """List no change of this write, only its counts (for a conversion of every row in
+        which the trail would see nothing but masks, before and after alike)."""
+        self.rows = False
+        for name in AUDITED:
+            for change in ("insert", "update", "delete"):
+                self.conn.execute(f"DROP TRIGGER IF EXISTS temp.audit_{change}_{name}")
+
     def end(self) -> None:
         """Stop listing changes (the write committed or rolled back)."""
         self.write = None
-        self.list_rows(True)
+        if not self.rows:
+            self.rows = True
+            self.install()
 
     def record(
         self,
@@ -265,6 +275,10 @@ class Write:
         """List inserted rows one by one (the default) or only count them (for the rest of
         this write)."""
         self.trail.list_rows(listed)
+
+    def quiet(self) -> None:
+        """List none of this write's changes: only its counts (``counts``)."""
+        self.trail.quiet()
 
     def finish(self) -> None:
         """Record the write itself (the transaction changed something and commits)."""

@@ -56,6 +56,16 @@ from supervise.store import audit as trail
 from supervise.store.attendees import replace_attendees, stored_attendees
 from supervise.store.busy import process_alive, under_way
 from supervise.store.integrity import check_references
+from supervise.store.protection import (
+    PROTECTION,
+    SEALED_COLUMNS,
+    ProtectionKey,
+    is_sealed,
+    key_of,
+    mask_of,
+    required,
+    wrong_key,
+)
 from supervise.store.provenance import ImportRecord, list_imports
 from supervise.store.schema import GENERATION_TABLES, SCHEMA_VERSION, check_version, migrate
 from supervise.store.sql import q, references, select_in, upsert_sql
@@ -77,6 +87,9 @@ _T = Catalogue(
             "{target} exists; pass overwrite=True (on the command line: --overwrite) to replace it",
         ),
         "no_backup": ("无法备份到 {target}：{detail}", "cannot back up to {target}: {detail}"),
+        "writing": ("写入身份证号和手机号", "writing national ID and phone numbers"),
+        "reading": ("读取身份证号和手机号", "reading national ID and phone numbers"),
+        "unprotecting": ("解密个人信息", "opening the personal data for good"),
         "outside": (
             "{what} 只能在 transaction() 之内调用",
             "{what} is only meaningful inside transaction()",
@@ -104,6 +117,7 @@ class Store:
         *,
         actor: str | None = None,
         timeout: float = BUSY_TIMEOUT_SECONDS,
+        key: ProtectionKey | str | os.PathLike[str] | None = None,
     ) -> None:
         self.path: str | None = None if path is None else os.fspath(path)
         #: Who writes, unless a write names someone else: recorded in the audit trail.
@@ -133,6 +147,12 @@ class Store:
                     migrate(conn, where)
             self._trail.install()
             self._references = references(conn)
+            #: Whether national ID and phone numbers are kept encrypted (see :meth:`protect`).
+            self.protected = self._setting("pii_protection") is not None
+            self._key = key_of(key)
+            checked = self._setting("key_check")
+            if self.protected and self._key is not None and checked != self._key.check():
+                raise wrong_key(where)
         except sqlite3.DatabaseError as exc:
             with contextlib.suppress(AttributeError):
                 self.conn.close()
@@ -396,6 +416,121 @@ class Store:
                 [(name,) for name in names],
             )
 
+    # -- personal data at rest ---------------------------------------------------------------
+
+    def _setting(self, name: str) -> str | None:
+        found = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'"
+        ).fetchone()
+        if not found:
+            return None
+        row = self.conn.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def seal(self, column: str, value: Any) -> Any:
+        """``value`` of ``column`` as this registry stores it: sealed (encrypted, with its
+        mask and keyed hash) when the registry is protected and ``column`` holds personal
+        data, else as it is. Raises :class:`~supervise.store.protection.KeyRequired` for a
+        number to seal without the key."""
+        if not self.protected or value is None or column not in SEALED_COLUMNS:
+            return value
+        if self._key is None:
+            raise required(self.path or ":memory:", _T("writing"))
+        return self._key.seal(column, value)
+
+    def reveal(self, column: str, value: Any) -> Any:
+        """A stored value as it was written: a sealed cell opened with the key
+        (:class:`~supervise.store.protection.KeyRequired` without it), anything else as it
+        is."""
+        if not is_sealed(value):
+            return value
+        if self._key is None:
+            raise required(self.path or ":memory:", _T("reading"))
+        return self._key.unseal(column, value)
+
+    def protect(self, key: ProtectionKey, *, actor: str | None = None) -> int:
+        """Keep every national ID and phone number of the registry encrypted under ``key``
+        from now on (see :mod:`supervise.store.protection`); returns the people whose numbers
+        were sealed. The file is then rewritten (``VACUUM``), so the numbers in clear are
+        not left behind in its free pages or its write-ahead log; copies made before (a
+        backup, an export with personal data) still hold them.
+
+        Protecting a protected registry with its own key does nothing; with another key it
+        raises :class:`~supervise.store.protection.KeyRequired`."""
+        if self.protected:
+            if self._setting("key_check") != key.check():
+                raise wrong_key(self.path or ":memory:")
+            self._key = key
+            return 0
+        with self.transaction(operation="protect", actor=actor) as write:
+            write.quiet()  # every value is masked in the trail: nothing to see but a count
+            rows = self.conn.execute(
+                "SELECT id, national_id, phone FROM people "
+                "WHERE national_id IS NOT NULL OR phone IS NOT NULL"
+            ).fetchall()
+            self.conn.executemany(
+                "UPDATE people SET national_id = ?, phone = ? WHERE id = ?",
+                [
+                    (
+                        None if number is None else key.seal("national_id", number),
+                        None if phone is None else key.seal("phone", phone),
+                        pid,
+                    )
+                    for pid, number, phone in rows
+                ],
+            )
+            self.conn.executemany(
+                "INSERT INTO settings (name, value) VALUES (?, ?)",
+                [("pii_protection", PROTECTION), ("key_check", key.check())],
+            )
+            self.changed("people")
+            write.counts = {"people": {"updated": len(rows)}}
+        self._key, self.protected = key, True
+        self._scrub()
+        return len(rows)
+
+    def unprotect(self, *, actor: str | None = None) -> int:
+        """Keep national ID and phone numbers in clear again (needs the key); returns the
+        people whose numbers were opened."""
+        if not self.protected:
+            return 0
+        if self._key is None:
+            raise required(self.path or ":memory:", _T("unprotecting"))
+        key = self._key
+        with self.transaction(operation="unprotect", actor=actor) as write:
+            write.quiet()
+            rows = self.conn.execute(
+                "SELECT id, national_id, phone FROM people "
+                "WHERE national_id IS NOT NULL OR phone IS NOT NULL"
+            ).fetchall()
+            self.conn.executemany(
+                "UPDATE people SET national_id = ?, phone = ? WHERE id = ?",
+                [
+                    (
+                        self.reveal("national_id", number),
+                        self.reveal("phone", phone),
+                        pid,
+                    )
+                    for pid, number, phone in rows
+                ],
+            )
+            self.conn.execute("DELETE FROM settings WHERE name IN ('pii_protection', 'key_check')")
+            self.changed("people")
+            write.counts = {"people": {"updated": len(rows)}}
+        self.protected = False
+        self._key = key
+        return len(rows)
+
+    def _scrub(self) -> None:
+        """Rewrite the file so that no old page (a number in clear) survives in it or in its
+        write-ahead log."""
+        if self.path is None:
+            return
+        with self.reading():
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # -- writing -----------------------------------------------------------------------------
 
     def add(self, *records: Any, actor: str | None = None) -> dict[str, int]:
@@ -410,6 +545,10 @@ class Store:
         """
         batch = _group(records)
         rows = {name: [to_dict(r) for r in items] for name, items in batch.items()}
+        if self.protected and Person.__table__ in rows:
+            for row in rows[Person.__table__]:
+                for column in SEALED_COLUMNS:
+                    row[column] = self.seal(column, row[column])
         if Session.__table__ in rows:
             rows[ATTENDEES.name] = [
                 {"session_id": s["id"], "person_id": p}
@@ -451,7 +590,9 @@ class Store:
     def _check_national_ids(self, people: list[Person]) -> None:
         """A national ID already held by another person id is the same person: refuse.
         One query per few hundred people, not one per person."""
-        numbers = {p.national_id: p for p in people if p.national_id is not None}
+        numbers = {
+            self.seal("national_id", p.national_id): p for p in people if p.national_id is not None
+        }
         owners = list(
             select_in(self.conn, "people", ("national_id", "id"), "national_id", list(numbers))
         )
@@ -461,7 +602,7 @@ class Store:
                 raise IntegrityError(
                     record_label(person),
                     "national_id",
-                    mask_national_id(number),
+                    mask_national_id(person.national_id or ""),
                     f"the same national ID is already registered to person {owner!r}",
                 )
 
@@ -514,6 +655,10 @@ class Store:
         if cls is Session:
             for row in rows:
                 row["attendees"] = sorted(attendees.get(row["id"], ()))
+        if cls is Person and self.protected:
+            for row in rows:
+                for column in SEALED_COLUMNS:
+                    row[column] = self.reveal(column, row[column])
         with trusted_load():  # stored IDs were checked, and warned about, on write
             return [from_dict(cls, row) for row in rows]
 
@@ -615,6 +760,8 @@ def masked_value(column: str, value: Any) -> Any:
     """What the audit trail keeps of a personal-data value: its mask."""
     if not isinstance(value, str):
         return value
+    if is_sealed(value):
+        return mask_of(value)
     mask = MASKS.get(column)
     return mask(value) if mask is not None else "*" * len(value)
 
