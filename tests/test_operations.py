@@ -381,5 +381,10 @@ def test_eligible_masks_a_national_id_given_as_a_person(nx: Path) -> None:
     assert err == "Error: no person '110105********002X' in the registry\n"
 
 
-def test_default_actor_is_the_system_user() -> None:
-    assert default_actor() == os.environ.get("USER", default_actor())
+def test_writes_are_made_by_the_system_user_unless_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOGNAME", "wangli")  # what getpass reads first
+    assert default_actor() == "wangli"
+    with supervise.open() as registry:
+        registry.add(Person(id="p1", name="甲"))
+        registry.add(Person(id="p2", name="乙"), actor="王会计")
+        assert [w.actor for w in registry.history()][-2:] == ["wangli", "王会计"]

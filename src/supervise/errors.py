@@ -31,6 +31,7 @@ __all__ = [
     "ImportFailed",
     "IntegrityError",
     "InvalidRecord",
+    "KeyRequired",
     "MissingExtra",
     "NationalIdWarning",
     "NotFound",
@@ -323,6 +324,12 @@ class CorruptRegistry(SuperviseError):
         self.path = path
         self.detail = detail
         super().__init__(_T("corrupt", path=path, detail=detail))
+
+
+class KeyRequired(SuperviseError):
+    """A registry that keeps national ID and phone numbers encrypted was asked to read or
+    write them without its key, or given a key that is not its own (see
+    :mod:`supervise.store.protection`)."""
 
 
 class RegistryBusy(SuperviseError):

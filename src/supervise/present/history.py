@@ -45,6 +45,9 @@ _T = Catalogue(
         "confirm": ("确认", "confirm"),
         "reject": ("退回", "reject"),
         "write": ("写入", "write"),
+        "issue credentials": ("签发证书", "issue credentials"),
+        "revoke credential": ("撤销证书", "revoke credential"),
+        "revoke": ("撤销", "revoke"),
     },
 )
 #: The columns of the CSV: one row per record changed (a write without listed changes has

@@ -44,7 +44,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from supervise.errors import MissingExtra, SuperviseError
+from supervise.errors import KeyRequired, MissingExtra, SuperviseError
 from supervise.lang import Catalogue
 from supervise.pii import MASKS
 
@@ -101,11 +101,6 @@ _T = Catalogue(
         ),
     },
 )
-
-
-class KeyRequired(SuperviseError):
-    """The registry keeps personal data encrypted and the operation needs the key (reading
-    or writing national ID and phone numbers), or the key given is not the registry's."""
 
 
 def is_sealed(value: Any) -> bool:

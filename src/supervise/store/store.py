@@ -219,7 +219,7 @@ class Store:
                 _T("no_backup", target=repr(os.fspath(path)), detail=detail)
             ) from None
         finally:
-            for leftover in (partial, partial + "-journal"):
+            for leftover in (partial, *(partial + end for end in ("-journal", "-wal", "-shm"))):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(leftover)
 
