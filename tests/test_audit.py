@@ -97,6 +97,11 @@ def test_an_update_keeps_the_values_before_and_after(registry: supervise.Registr
     assert (write.actor, write.counts) == ("李审核", {"people": {"updated": 1}})
     (change,) = write.changes
     assert change.change == "update"
+    # an update keeps the fields that changed, before and after, and nothing else
+    assert (change.before, change.after) == (
+        {"name": "王丽", "phone": "138****5678"},
+        {"name": "王莉", "phone": "139****1111"},
+    )
     assert change.changed() == {"name": ("王丽", "王莉"), "phone": ("138****5678", "139****1111")}
 
 

@@ -4,8 +4,9 @@ Each write transaction that changes something adds one row to ``audit_writes``: 
 who (the ``actor``), the ``operation`` (``add``, ``import``, ``migrate``, ``protect``,
 ``confirm``, ...), a ``detail`` (the files an import read, by name) and the rows it inserted,
 updated and deleted per table. Row by row, ``audit_changes`` holds each change of a record:
-its table, key, the person it is about, and its values before and after, national ID and
-phone numbers masked (never the numbers, nor their ciphertext).
+its table, key, the person it is about, and its values before and after (the whole row of an
+insert or a delete, the fields that changed of an update), national ID and phone numbers
+masked (never the numbers, nor their ciphertext).
 
 The row-level entries are written by SQLite itself, by temporary triggers on the store's own
 connection (:func:`install`), so no write path can forget them and a bulk update costs no
@@ -54,7 +55,8 @@ _PERSON_COLUMNS = ("person_id", "trainee_id", "mentor_id")
 class AuditChange:
     """One change of one record: ``table``, ``key`` (the key's values), ``person_id`` (whose
     record it is, when it is someone's), ``change`` (``insert``, ``update`` or ``delete``)
-    and the record's values ``before`` and ``after`` (personal numbers masked)."""
+    and the record's values ``before`` and ``after`` (personal numbers masked): the whole
+    row for an insert or a delete, the fields that changed for an update."""
 
     table: str
     key: tuple[Any, ...]
@@ -232,11 +234,39 @@ def _triggers(table: Table, *, inserts: bool = True) -> list[str]:
             f"supervise_write_id(), '{name}', {key}, {whose}, '{change}', {before}, {after});"
         )
 
+    def changed_only() -> str:
+        """An update keeps the fields that changed, each before and after: a correction of
+        one field costs one field, not two copies of the row."""
+        fields = []
+        for column in table.columns:
+            old, new = f"OLD.{q(column.name)}", f"NEW.{q(column.name)}"
+            shown = (
+                (
+                    f"supervise_masked('{column.name}', {old})",
+                    f"supervise_masked('{column.name}', {new})",
+                )
+                if column.pii
+                else (old, new)
+            )
+            fields.append(
+                f"SELECT '{column.name}' AS k, {old} IS NOT {new} AS d, "
+                f"{shown[0]} AS o, {shown[1]} AS n"
+            )
+        key = f"json_array({', '.join(f'NEW.{q(k)}' for k in table.key)})"
+        whose = "NULL" if person is None else f"NEW.{q(person)}"
+        return (
+            "INSERT INTO audit_changes "
+            "(write_id, table_name, key, person_id, change, before, after) "
+            f"SELECT supervise_write_id(), '{name}', {key}, {whose}, 'update', "
+            "json_group_object(k, o), json_group_object(k, n) "
+            f"FROM ({' UNION ALL '.join(fields)}) WHERE d HAVING count(*) > 0;"
+        )
+
     on = f"main.{q(name)}"
     listed = "supervise_write_id() IS NOT NULL"
     triggers = [
         f"CREATE TEMP TRIGGER IF NOT EXISTS audit_update_{name} AFTER UPDATE ON {on} "
-        f"WHEN {listed} BEGIN {entry('NEW', 'update', row('OLD'), row('NEW'))} END",
+        f"WHEN {listed} BEGIN {changed_only()} END",
         f"CREATE TEMP TRIGGER IF NOT EXISTS audit_delete_{name} AFTER DELETE ON {on} "
         f"WHEN {listed} BEGIN {entry('OLD', 'delete', row('OLD'), 'NULL')} END",
     ]
