@@ -18,7 +18,7 @@ DB ?= ningxia.db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas,excel,plot,credentials]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas,excel,plot,credentials,protect]'
 	@touch $(STAMP)
 
 demo: $(STAMP)

@@ -1,4 +1,5 @@
-"""Hostile-tester attacks on the exchange front end: what each attack does to `supervise`.
+"""Hostile-tester attacks on the exchange front end and the store: what each does to
+`supervise`.
 
 Each attack builds its files in a temporary folder and runs the `supervise` command in a
 child process, then prints the exit status, how long it took, the child's peak memory (RSS)
@@ -349,6 +350,143 @@ def contradictions(tmp: Path) -> None:
     )
 
 
+# -- the store (items 7 to 9, 11 of issue 14) ------------------------------------------------
+
+
+def _ningxia(tmp: Path) -> Path:
+    db = tmp / "nx.db"
+    run("demo", "--db", db)
+    with supervise.open(db) as registry:
+        registry.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return db
+
+
+def _damage(path: Path, table: str) -> None:
+    """Overwrite every other leaf page of ``table`` with random bytes (fixed seed)."""
+    import random
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = [
+        p
+        for (p,) in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+            (table,),
+        )
+    ]
+    conn.close()
+    rng = random.Random(7)
+    with path.open("r+b") as file:
+        for page in pages[::2]:
+            file.seek((page - 1) * size)
+            file.write(rng.randbytes(size))
+
+
+def damaged_registry(tmp: Path) -> None:
+    """Commands and an import on a registry whose activity (or people) pages are damaged."""
+    db = _ningxia(tmp)
+    anhui = Path(__file__).parent.parent / "examples" / "exchange" / "anhui-sanqu-2024"
+    commands = {
+        "import": ("import", anhui),
+        "progress": ("progress", "--cohort", "nx-2024-b2", "--as-of", "2024-10-15"),
+        "eligible": ("eligible", "--policy", "nx-expert-pool", "--as-of", "2024-12-06"),
+        "export": ("export", "-o", tmp / "out.json"),
+        "backup": ("backup", "-o", tmp / "copy.db"),
+    }
+    for table in ("activities", "people"):
+        for name, args in commands.items():
+            bad = tmp / f"bad-{table}-{name}.db"
+            shutil.copy(db, bad)
+            _damage(bad, table)
+            before = bad.read_bytes()
+            show(f"{table} pages damaged, {name}", run(*args, "--db", bad, "--lang", "en"))
+            if name == "import":
+                print(f"    file unchanged: {bad.read_bytes() == before}")
+
+
+def foreign_sqlite(tmp: Path) -> None:
+    """An SQLite file of another application given as --db."""
+    import sqlite3
+
+    other = tmp / "invoices.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE invoices (id INTEGER, amount REAL)")
+    conn.execute("INSERT INTO invoices VALUES (1, 9.5)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    show("tiers --db invoices.db", run("tiers", "--db", other, "--lang", "en"))
+    print(f"    file unchanged: {other.read_bytes() == before}; beside it: "
+          f"{sorted(p.name for p in tmp.iterdir())}")  # fmt: skip
+
+
+def echoed_ids(tmp: Path) -> None:
+    """A national ID number typed where a person id belongs; the provenance of an import."""
+    db = _ningxia(tmp)
+    number = national_id("64010419900307001")
+    result = run("eligible", "--db", db, "--policy", "nx-expert-pool", "--person", number)
+    show("eligible --person <national ID>", result)
+    print(f"    full number printed: {number in result[3] + result[4]}")
+    folder = tmp / "王丽的资料" / "2025"
+    shutil.copytree(Path(__file__).parent.parent / "examples" / "exchange" / "anhui-sanqu-2024",
+                    folder / "anhui")  # fmt: skip
+    run("import", folder / "anhui", "--db", db)
+    with supervise.open(db) as registry:
+        print(f"    provenance keeps: {[r.source for r in registry.imports()]}")
+
+
+def killed_backup(tmp: Path) -> None:
+    """Kill `supervise backup` of a 20,000-trainee registry half-way; back up again."""
+    db = tmp / "big.db"
+    with supervise.open(db) as registry:
+        synth.write(registry, synth.Scale.of(20_000))
+    out = tmp / "backups"
+    out.mkdir()
+    full = run("backup", "--db", db, "-o", out / "whole.db")
+    (out / "whole.db").unlink()
+    child = subprocess.Popen(
+        [*SUPERVISE, "backup", "--db", str(db), "-o", str(out / "copy.db")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(full[1] * 0.8)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    left = sorted(out.iterdir())
+    modes = [f"{p.name} ({oct(stat.S_IMODE(p.stat().st_mode))})" for p in left]
+    print(f"  killed after {full[1] * 0.8:.2f} s of {full[1]:.2f} s: left {modes}")
+    show("backup again", run("backup", "--db", db, "-o", out / "again.db"))
+    print(f"    left after it: {sorted(p.name for p in out.iterdir())}")
+
+
+def withdrawn_mentor_load(tmp: Path) -> None:
+    """A trainee withdrawn months ago, still paired: is the mentor loaded with them?"""
+    from supervise import Enrollment
+    from supervise.demo import ningxia
+
+    with supervise.open() as registry:
+        ningxia.build(registry)
+        cohort = ningxia.SECOND_BATCH
+        pairing = registry.find(supervise.Pairing, cohort_id=cohort)[0]
+        before = registry.cohort_progress(cohort, "2024-10-15")
+        enrollment = registry.get(Enrollment, pairing.trainee_id, cohort)
+        registry.add(
+            Enrollment(
+                person_id=enrollment.person_id,
+                cohort_id=cohort,
+                enrolled_on=enrollment.enrolled_on,
+                status="withdrawn",
+                left_on="2024-08-01",
+            )
+        )
+        after = registry.cohort_progress(cohort, "2024-10-15")
+    load = {m.person_id: m.trainees for m in before.mentors}
+    now = {m.person_id: m.trainees for m in after.mentors}
+    mentor, trainee = pairing.mentor_id, pairing.trainee_id
+    print(f"  mentor {mentor}: {load[mentor]} trainees; {now[mentor]} after {trainee} withdrew")
+
+
 ATTACKS: dict[str, Callable[..., None]] = {
     "killed-exports": killed_exports,
     "formulas": formulas_in_csv,
@@ -360,6 +498,11 @@ ATTACKS: dict[str, Callable[..., None]] = {
     "hostile-ids": hostile_ids,
     "symlink": symlink,
     "contradictions": contradictions,
+    "damaged-registry": damaged_registry,
+    "foreign-sqlite": foreign_sqlite,
+    "echoed-ids": echoed_ids,
+    "killed-backup": killed_backup,
+    "withdrawn-mentor-load": withdrawn_mentor_load,
 }
 
 

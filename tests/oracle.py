@@ -195,12 +195,18 @@ def _mentors(records: list[Any], cohort_id: str, names: dict, as_of: date) -> li
     roles = sorted(
         (m for m in _of(records, MentorRole) if m.cohort_id == cohort_id), key=lambda m: m.person_id
     )
+    on_roll = {
+        e.person_id
+        for e in _of(records, Enrollment)
+        if e.cohort_id == cohort_id and e.enrolled_on <= as_of and not _withdrawn(e, as_of)
+    }
     pairings = [
         p
         for p in _of(records, Pairing)
         if p.cohort_id == cohort_id
         and p.starts_on <= as_of
         and (p.ends_on is None or as_of <= p.ends_on)
+        and p.trainee_id in on_roll
     ]
     return [
         {

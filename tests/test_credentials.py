@@ -424,6 +424,12 @@ def test_revocation_is_reported_from_the_registry_and_from_the_status_list(
     with supervise.open(db) as registry:
         (record,) = [r for r in issued(registry, "t2024-05") if r.revoked_at]
         assert record.revoked_reason == "录入错误"
+        issuing, revoking = registry.history()[-2:]  # both in the audit trail
+    assert issuing.operation == "issue credentials"
+    assert (revoking.operation, revoking.detail) == ("revoke credential", record.id)
+    assert [(c.table, c.change, c.after) for c in revoking.changes] == [
+        ("credential_awards", "revoke", {"reason": "录入错误"})
+    ]
 
 
 def test_revoking_an_unknown_credential_is_an_error(world: dict[str, Any]) -> None:

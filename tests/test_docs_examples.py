@@ -43,6 +43,7 @@ PAGES = [
     "how-to/track-a-target.md",
     "how-to/credentials-between-provinces.md",
     "how-to/browse-a-registry.md",
+    "how-to/protect-and-audit.md",
 ]
 FENCE = re.compile(
     r"^```(?P<lang>[\w-]*)(?P<attrs>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL

@@ -484,6 +484,42 @@ def test_mentor_load_counts_pairings_in_force_on_as_of() -> None:
     )
 
 
+def test_mentor_load_leaves_out_trainees_withdrawn_or_not_yet_enrolled() -> None:
+    """A pairing left in place after its trainee withdrew (or made before the trainee
+    enrolled) does not load the mentor; a withdrawal dated after as_of still does."""
+    pairings = [
+        Pairing(mentor_id="m1", trainee_id=t, cohort_id="c", starts_on="2024-07-01")
+        for t in ("t1", "t2", "t3", "t4", "t5")
+    ]
+    enrollments = [
+        Enrollment(person_id="t1", cohort_id="c", enrolled_on="2024-07-01"),
+        Enrollment(
+            person_id="t2",
+            cohort_id="c",
+            enrolled_on="2024-07-01",
+            status="withdrawn",
+            left_on="2024-08-01",
+        ),
+        Enrollment(
+            person_id="t3",
+            cohort_id="c",
+            enrolled_on="2024-07-01",
+            status="withdrawn",
+            left_on="2024-09-01",
+        ),
+        Enrollment(person_id="t4", cohort_id="c", enrolled_on="2024-08-20"),
+        Enrollment(person_id="t5", cohort_id="c", enrolled_on="2024-07-01", status="withdrawn"),
+    ]
+    snap = snapshot(*pairings, trainees=("t1", "t2", "t3", "t4", "t5"), enrollments=enrollments)
+    (load,) = run(snap).mentors
+    assert (load.person_id, load.trainees, load.capacity, load.over_capacity) == (
+        "m1",
+        2,
+        2,
+        False,
+    )
+
+
 def test_outcomes_count_people_per_kind_up_to_as_of() -> None:
     outcomes = [
         Outcome(person_id="t1", kind="expert_pool", on="2024-08-01"),

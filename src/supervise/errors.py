@@ -24,14 +24,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from supervise.lang import Catalogue, Text, localize, resolve
+from supervise.pii import mask_lookalikes
 
 __all__ = [
+    "CorruptRegistry",
     "ImportFailed",
     "IntegrityError",
     "InvalidRecord",
+    "KeyRequired",
     "MissingExtra",
     "NationalIdWarning",
     "NotFound",
+    "RegistryBusy",
     "SchemaVersionError",
     "SuperviseError",
     "digits_shown",
@@ -73,6 +77,23 @@ _T = Catalogue(
         "list": ("<含 {n} 项的列表>", "<a list of {n} items>"),
         "object": ("<含 {n} 个键的对象>", "<an object of {n} keys>"),
         "long_text": ("{start}…（共 {n} 个字符）", "{start}… ({n} characters)"),
+        "corrupt": (
+            "登记库文件 {path} 已损坏（SQLite：{detail}）；未改动任何内容。"
+            "请用备份恢复（supervise backup 写的副本），或请管理员用 sqlite3 的 .recover 抢救",
+            "the registry file {path} is damaged (SQLite: {detail}); nothing was changed. "
+            "Restore it from a backup (a copy written by supervise backup), or ask an "
+            "administrator to salvage it with sqlite3's .recover",
+        ),
+        "busy": (
+            "登记库 {path} 正由另一个进程写入；已等待 {seconds} 秒，未写入任何内容。请稍后再试",
+            "the registry {path} is being written by another process; waited {seconds} s and "
+            "wrote nothing. Try again later",
+        ),
+        "busy_import": (
+            "登记库 {path} 正在{writer}；已等待 {seconds} 秒，未写入任何内容。请在其完成后再试",
+            "the registry {path} is busy with {writer}; waited {seconds} s and wrote nothing. "
+            "Try again when it has finished",
+        ),
     },
 )
 # Values longer than this are cut in messages; numbers beyond it are summarised.
@@ -212,7 +233,10 @@ class NotFound(SuperviseError, LookupError):
             listed += localize(_T("in_all", total=self.total), chosen)
         kind = "not_found" if self.known is None else "not_found_known" if self.known else "none"
         record = self.record_zh if chosen == "zh" else self.record
-        return localize(_T(kind, record=record, key=shown(self.key, chosen), known=listed), chosen)
+        # The key is what the caller asked for: a national ID number typed as a person id
+        # is shown masked, like every other.
+        key = mask_lookalikes(shown(self.key, chosen))
+        return localize(_T(kind, record=record, key=key, known=listed), chosen)
 
 
 class IntegrityError(SuperviseError):
@@ -288,7 +312,41 @@ def _problem_text(problem: Any, lang: str) -> str:
 
 
 class SchemaVersionError(SuperviseError):
-    """The database was written by a newer version of `supervise` than the one running."""
+    """The database was written by a newer version of `supervise` than the one running, or
+    is not a registry at all (an SQLite file of another application)."""
+
+
+class CorruptRegistry(SuperviseError):
+    """The registry file is damaged (SQLite found a malformed page, or the file is not a
+    database): nothing was changed. ``path`` names the file, ``detail`` what SQLite said."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(_T("corrupt", path=path, detail=detail))
+
+
+class KeyRequired(SuperviseError):
+    """A registry that keeps national ID and phone numbers encrypted was asked to read or
+    write them without its key, or given a key that is not its own (see
+    :mod:`supervise.store.protection`)."""
+
+
+class RegistryBusy(SuperviseError):
+    """Another process held the registry's write lock for longer than this one would wait:
+    nothing was written. ``writer`` describes the write under way when it could be known
+    (an import: what it reads, who started it and when), else ``None``."""
+
+    def __init__(self, path: str, waited: float, writer: Text | None = None) -> None:
+        self.path = path
+        self.waited = waited
+        self.writer = writer
+        seconds = f"{waited:g}"
+        if writer is None:
+            text = _T("busy", path=path, seconds=seconds)
+        else:
+            text = _T("busy_import", path=path, seconds=seconds, writer=writer)
+        super().__init__(text)
 
 
 class MissingExtra(SuperviseError, ImportError):

@@ -28,6 +28,7 @@ __all__ = [
     "MASKS",
     "check_national_id",
     "compact_phone",
+    "mask_lookalikes",
     "mask_national_id",
     "mask_phone",
     "normalize_phone",
@@ -155,3 +156,23 @@ def normalize_phone(value: str) -> str:
     if not _PHONE.fullmatch(number):
         raise ValueError(_T("phone", masked=mask_phone(number)))
     return number
+
+
+# What looks like a national ID number (18 characters, or the 15 digits of the first
+# generation) or a mainland mobile number, standing alone in a text.
+_LOOKALIKE_ID = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+_LOOKALIKE_PHONE = re.compile(r"(?<![0-9])(?:\+?86)?1[3-9][0-9]{9}(?![0-9])")
+
+
+def mask_lookalikes(text: str) -> str:
+    """``text`` with everything that looks like a national ID number or a mobile number
+    masked, whether or not it is one: for messages that repeat what somebody typed (an
+    unknown person id that was in fact a national ID number).
+
+    >>> mask_lookalikes("no person '11010519491231002X'; call 13812345678")
+    "no person '110105********002X'; call 138****5678"
+    """
+    if not any(c.isdigit() for c in text):
+        return text
+    masked = _LOOKALIKE_ID.sub(lambda m: mask_national_id(m.group()), text)
+    return _LOOKALIKE_PHONE.sub(lambda m: mask_phone(m.group()), masked)

@@ -36,6 +36,8 @@ from supervise.engine.progress import cohorts_progress
 from supervise.engine.structure import outcomes, placements, target_count, tiers
 from supervise.model import Cohort, Program
 from supervise.store import Store
+from supervise.store.protection import ProtectionKey
+from supervise.store.store import BUSY_TIMEOUT_SECONDS
 from supervise.tables import TABLES
 
 if TYPE_CHECKING:
@@ -44,11 +46,27 @@ if TYPE_CHECKING:
 __all__ = ["Registry", "open"]
 
 
-def open(path: str | os.PathLike[str] | None = None) -> Registry:
+def open(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    actor: str | None = None,
+    timeout: float = BUSY_TIMEOUT_SECONDS,
+    key: ProtectionKey | str | os.PathLike[str] | None = None,
+) -> Registry:
     """Open the registry stored at ``path`` (created when missing), or an empty in-memory
     registry when ``path`` is ``None``. An older database is migrated; one written by a
-    newer `supervise` raises :class:`~supervise.errors.SchemaVersionError`."""
-    return Registry(path)
+    newer `supervise` raises :class:`~supervise.errors.SchemaVersionError`.
+
+    ``actor`` names who writes through this registry in its audit trail (default: the
+    operating system's user); a write may name someone else. A write waits up to
+    ``timeout`` seconds for another process's write to finish, then raises
+    :class:`~supervise.errors.RegistryBusy`; reading never waits.
+
+    ``key`` opens the national ID and phone numbers of a protected registry (see
+    :meth:`~supervise.store.Store.protect`): a
+    :class:`~supervise.store.protection.ProtectionKey`, a key file's path, or by default the
+    key of ``SUPERVISE_KEY`` or ``SUPERVISE_KEY_FILE``. Every answer works without it."""
+    return Registry(path, actor=actor, timeout=timeout, key=key)
 
 
 class Registry(Store):
@@ -56,8 +74,15 @@ class Registry(Store):
     them: progress, eligibility, tiers, outcomes and targets, computed by the columnar engine
     over a copy of the store that every committed write brings up to date."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        super().__init__(path)
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        actor: str | None = None,
+        timeout: float = BUSY_TIMEOUT_SECONDS,
+        key: ProtectionKey | str | os.PathLike[str] | None = None,
+    ) -> None:
+        super().__init__(path, actor=actor, timeout=timeout, key=key)
         self._engine: Engine | None = None
 
     def close(self) -> None:
@@ -194,6 +219,7 @@ class Registry(Store):
         *,
         dry_run: bool = False,
         on_step: StepCallback | None = None,
+        actor: str | None = None,
     ) -> ImportReport:
         """Import an exchange file in the ``supervise/1`` format: a JSON document, a folder or
         ZIP of CSV files, a single CSV or an XLSX workbook (English or Chinese headers).
@@ -203,10 +229,12 @@ class Registry(Store):
         file again changes nothing; a person with a new id but a known national ID number is
         matched to the known person. With ``dry_run`` nothing is written either way.
         ``on_step(stage, done, total)``, if given, is called as rows are checked and
-        written. See :mod:`supervise.exchange` and docs/exchange.md."""
+        written. ``actor`` names who imports, in the audit trail (default: the registry's).
+        A damaged registry file is refused (:class:`~supervise.errors.CorruptRegistry`).
+        See :mod:`supervise.exchange` and docs/exchange.md."""
         from supervise.exchange import import_files  # the formats load only when used
 
-        report = import_files(self, [path], dry_run=dry_run, on_step=on_step)
+        report = import_files(self, [path], dry_run=dry_run, on_step=on_step, actor=actor)
         if report.changed and not dry_run and self.path is not None:
             # Bring the columnar copy up to date now, while the import's data is fresh in the
             # page cache, rather than at the first question after it.
@@ -230,11 +258,12 @@ class Registry(Store):
         rows written per table. See :mod:`supervise.exchange.write`."""
         from supervise.exchange.write import export
 
-        return export(
-            self,
-            path,
-            format,
-            include_pii=include_pii,
-            headers=headers,
-            neutralise_formulas=neutralise_formulas,
-        )
+        with self.reading():
+            return export(
+                self,
+                path,
+                format,
+                include_pii=include_pii,
+                headers=headers,
+                neutralise_formulas=neutralise_formulas,
+            )

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from supervise.cli._options import chosen_lang, lang_parameter
+from supervise.cli._options import DB_KEY, chosen_lang, lang_parameter
 from supervise.errors import SuperviseError
 
 __all__ = ["COMMANDS", "all_commands", "cli", "main"]
@@ -34,11 +34,13 @@ COMMANDS = {
     "demo": "demo",
     "eligible": "eligible",
     "export": "exchange",
+    "history": "maintenance",
     "import": "exchange",
     "imports": "maintenance",
     "keys": "keys",
     "outcomes": "structure",
     "progress": "progress",
+    "protect": "protect",
     "report": "report",
     "targets": "structure",
     "tiers": "structure",
@@ -64,24 +66,46 @@ class _Group(click.Group):
         super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        # Every message is masked on its way out: one that repeats what somebody typed (a
+        # national ID number given as a person id) must not print it in full.
+        from supervise.pii import mask_lookalikes
+
         try:
             return super().invoke(ctx)
         except SuperviseError as exc:
-            raise click.ClickException(exc.message(chosen_lang(ctx))) from None
+            raise click.ClickException(mask_lookalikes(exc.message(chosen_lang(ctx)))) from None
         except BrokenPipeError:  # output piped into `head`: stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_DATA)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except click.ClickException as exc:
+            if type(exc) is click.ClickException:  # a command's own message about data
+                raise click.ClickException(mask_lookalikes(exc.message)) from None
+            raise
+        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
+            damage = _damage(exc, ctx)
+            if damage is not None:
+                raise click.ClickException(damage.message(chosen_lang(ctx))) from None
             if os.environ.get("SUPERVISE_DEBUG"):
                 raise
             click.echo(
-                f"Error: internal error {type(exc).__name__}: {exc} "
+                f"Error: internal error {type(exc).__name__}: {mask_lookalikes(str(exc))} "
                 "(run with SUPERVISE_DEBUG=1 for the traceback, and please report it)",
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
+
+
+def _damage(exc: Exception, ctx: click.Context) -> SuperviseError | None:
+    """A damaged registry that a read outside the store's care met (SQLite or DuckDB said
+    "malformed"), as the error the store raises for it, naming the command's ``--db``."""
+    if "malformed" not in str(exc) or not type(exc).__module__.startswith(("sqlite3", "duckdb")):
+        return None
+    from supervise.errors import CorruptRegistry
+
+    path = str(ctx.meta.get(DB_KEY, "?"))
+    return CorruptRegistry(path, str(exc).removeprefix("Error: ").strip())
 
 
 @click.group(

@@ -14,9 +14,11 @@ import click
 
 from supervise.cli import cli
 from supervise.cli._options import (
+    actor_option,
     db_option,
     emit_json,
     format_option,
+    key_file_option,
     lang_option,
     open_registry,
 )
@@ -52,9 +54,19 @@ _paths = click.argument(
 @_paths
 @db_option(must_exist=False)
 @click.option("--dry-run", is_flag=True, help="Check and count everything, write nothing.")
+@actor_option
+@key_file_option
 @format_option("table", "json")
 @lang_option
-def import_(paths: tuple[Path, ...], db_path: Path, dry_run: bool, fmt: str, lang: str) -> None:
+def import_(
+    paths: tuple[Path, ...],
+    db_path: Path,
+    dry_run: bool,
+    actor: str | None,
+    key_file: Path | None,
+    fmt: str,
+    lang: str,
+) -> None:
     """Import exchange files into --db (created when missing).
 
     PATH is a folder of CSV files (one per table: people.csv, activities.csv, ...), a ZIP
@@ -69,6 +81,10 @@ def import_(paths: tuple[Path, ...], db_path: Path, dry_run: bool, fmt: str, lan
     nothing. A person with a new id but a known national ID number is matched to the
     known person and reported.
 
+    While it writes, other commands keep reading what was there before (and say an import
+    is under way); another writer waits up to 30 s, then gives up naming this import. The
+    import is recorded in the audit trail (supervise history) under --actor.
+
     \b
     Example:
       supervise import examples/exchange/anhui-sanqu-2024 --db ningxia.db
@@ -76,7 +92,7 @@ def import_(paths: tuple[Path, ...], db_path: Path, dry_run: bool, fmt: str, lan
     with (
         _new_registry_kept(db_path, keep=not dry_run),
         _refusal(fmt, lang),
-        open_registry(db_path) as registry,
+        open_registry(db_path, writes=True, actor=actor, key=key_file) as registry,
         _step_bars() as on_step,
         _readable(),
     ):
@@ -133,6 +149,7 @@ def validate(paths: tuple[Path, ...], db_path: Path | None, fmt: str, lang: str)
     "default: from the suffix of -o.",
 )
 @click.option("--include-pii", is_flag=True, help="Write national ID and phone numbers unmasked.")
+@key_file_option
 @click.option(
     "--headers",
     type=click.Choice(["en", "zh"]),
@@ -153,6 +170,7 @@ def export(
     output: Path,
     fmt: str | None,
     include_pii: bool,
+    key_file: Path | None,
     headers: str,
     raw_text: bool,
     lang: str,
@@ -180,7 +198,7 @@ def export(
             "XLSX always neutralises formulas; use it with csv, zip or json",
             param_hint="--raw-text",
         )
-    with open_registry(db_path) as registry, _readable():
+    with open_registry(db_path, key=key_file) as registry, _readable():
         written = registry.export(
             output,
             chosen,

@@ -432,7 +432,11 @@ def _check_attendees(
 # -- national IDs -----------------------------------------------------------------------------
 
 
-def location_notes(conn: sqlite3.Connection, people: Gathered | None) -> list[Text]:
+def location_notes(
+    conn: sqlite3.Connection,
+    people: Gathered | None,
+    seal: Callable[[str, Any], Any] | None = None,
+) -> list[Text]:
     """One line per file for the national IDs whose location code did not exist in the
     holder's birth year, counting only people new to the registry or whose number changed:
     re-importing a file repeats none of them."""
@@ -443,7 +447,11 @@ def location_notes(conn: sqlite3.Connection, people: Gathered | None) -> list[Te
         return []
     noted = {key: (sheet, row) for sheet, row, key, _ in people.notes if key in people.rows}
     stored = dict(select_in(conn, "people", ("id", "national_id"), "id", sorted(noted)))
-    fresh = [people.rows[key] for key in noted if stored.get(key) != people.rows[key][2][at]]
+
+    def kept(number: Any) -> Any:
+        return seal("national_id", number) if seal is not None else number
+
+    fresh = [people.rows[key] for key in noted if stored.get(key) != kept(people.rows[key][2][at])]
     lines = []
     for (source, unit), rows in _by_source(people, fresh).items():
         numbers = [e[2][at] for e in fresh if people.where(e)[:2] == (source, unit)]

@@ -42,8 +42,9 @@ from supervise.exchange.read import Sheet, open_sheets
 from supervise.exchange.report import ImportReport, PersonMatch, TableCounts
 from supervise.lang import Catalogue, Text
 from supervise.store.attendees import replace_attendees, stored_attendees
+from supervise.store.busy import announce
 from supervise.store.integrity import check_references
-from supervise.store.provenance import content_hash, record_import
+from supervise.store.provenance import content_hash, file_names, record_import
 from supervise.store.sql import Reference, insert_sql, q, references, select_in, upsert_sql
 from supervise.tables import ATTENDEES, TABLES
 
@@ -97,9 +98,16 @@ def import_files(
     *,
     dry_run: bool = False,
     on_step: StepCallback | None = None,
+    actor: str | None = None,
 ) -> ImportReport:
     """Import the exchange files at ``paths`` into ``registry`` as one batch, in one
     transaction. With ``dry_run`` everything is checked and counted, then rolled back.
+
+    The registry file is checked first (``PRAGMA quick_check``): a damaged file raises
+    :class:`~supervise.errors.CorruptRegistry` and nothing is written. While the import
+    holds the write lock it leaves a note beside the file (:mod:`supervise.store.busy`)
+    naming itself, ``actor`` (default: the registry's) and its progress, for the other
+    processes that wait or read meanwhile.
 
     Raises :class:`~supervise.errors.ImportFailed` listing every problem; then nothing is
     written. Raises :class:`~supervise.errors.MissingExtra` for an XLSX file without openpyxl.
@@ -108,9 +116,20 @@ def import_files(
     conn = registry.conn
     (cache,) = conn.execute("PRAGMA cache_size").fetchone()
     conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
+    who = actor or registry.actor
     try:
-        with registry.transaction():
-            report = _Import(conn, files, on_step).run(dry_run)
+        with (
+            registry.transaction(
+                operation="import", actor=who, detail=file_names(files), verify=True
+            ) as write,
+            announce(registry.path, "import", [str(f) for f in files], who) as note,
+        ):
+            # The trail counts the rows an import inserts rather than listing each (a
+            # million activity rows would double the file); updates and removals are listed.
+            write.list_rows(False)
+            told = _both(None if note is None else note.progress, on_step)
+            report = _Import(conn, files, told, registry.seal).run(dry_run)
+            write.counts = {n: {"inserted": c.inserted} for n, c in report.tables.items()}
             registry.changed(
                 *(n for n, c in report.tables.items() if c.inserted or c.updated or c.removed)
             )
@@ -120,7 +139,7 @@ def import_files(
             # nothing leaves no record, so re-importing a file leaves the registry as it was.
             if report.changed:
                 tables = {name: counts.to_dict() for name, counts in report.tables.items()}
-                record_import(conn, report.source, content_hash(files), tables)
+                record_import(conn, file_names(files), content_hash(files), tables)
     except _DryRun as rolled_back:
         return rolled_back.report
     finally:
@@ -128,10 +147,27 @@ def import_files(
     return report
 
 
+def _both(first: StepCallback | None, second: StepCallback | None) -> StepCallback | None:
+    """One step callback that calls both, in order (either may be missing)."""
+    if first is None or second is None:
+        return first or second
+
+    def both(stage: str, done: int, total: int) -> None:
+        first(stage, done, total)
+        second(stage, done, total)
+
+    return both
+
+
 class _Import:
     def __init__(
-        self, conn: sqlite3.Connection, files: Sequence[Path], on_step: StepCallback | None
-    ):
+        self,
+        conn: sqlite3.Connection,
+        files: Sequence[Path],
+        on_step: StepCallback | None,
+        seal: Seal,
+    ) -> None:
+        self.seal = seal
         self.conn = conn
         self.files = files
         self.source = printable(", ".join(str(f) for f in files))
@@ -149,7 +185,9 @@ class _Import:
         dates = check_dates(self.conn, gathered, self.problems)
         if self.problems:
             raise ImportFailed(self.source, self.problems.listed(), self.problems.total)
-        notes = location_notes(self.conn, gathered.get("people"))  # before the write
+        notes = location_notes(self.conn, gathered.get("people"), self.seal)  # before writing
+        if "people" in gathered:
+            _seal_people(gathered["people"], self.seal)
         counts = self.write(gathered)
         warnings = [*self.problems.warnings, *notes, *dates, *_repeats(gathered)]
         return ImportReport(self.source, dry_run, counts, tuple(matches), tuple(warnings))
@@ -190,7 +228,7 @@ class _Import:
                     tick=tick,
                 )
             if name == "people" and name in gathered:
-                ids, matches = match_people(self.conn, gathered[name], self.problems)
+                ids, matches = match_people(self.conn, gathered[name], self.problems, self.seal)
         if attendees.columns is not None:
             gathered[ATTENDEES.name] = attendees
         return gathered, matches
@@ -234,16 +272,17 @@ def _upsert(
 ) -> TableCounts:
     table, columns = into.table, into.columns or ()
     count = f"SELECT count(*) FROM {q(table.name)}"
-    before, changes = conn.execute(count).fetchone()[0], conn.total_changes
+    before, changes = conn.execute(count).fetchone()[0], 0
     # Into an empty table every row is new (keys are unique within the import): insert.
     sql = (upsert_sql if before else insert_sql)(table, columns)
     values = (entry[2] for entry in into.rows.values())
     while batch := list(islice(values, _BATCH)):
-        conn.executemany(sql, batch)
+        # rowcount counts the rows the statement changed, not the audit trail's own entries
+        changes += max(conn.executemany(sql, batch).rowcount, 0)
         if tick is not None:
             tick(len(batch))
     inserted = conn.execute(count).fetchone()[0] - before
-    updated = conn.total_changes - changes - inserted
+    updated = changes - inserted
     return TableCounts(inserted, updated, len(into.rows) - inserted - updated)
 
 
@@ -261,6 +300,24 @@ def _write_attendees(conn: sqlite3.Connection, into: Gathered) -> TableCounts:
     )
     replace_attendees(conn, {s: frozenset(p) for s, p in wanted.items()}, stored)
     return counts
+
+
+#: ``seal(column, value)``: a value as the registry stores it (a protected registry keeps
+#: national ID and phone numbers encrypted; see :meth:`supervise.store.Store.seal`).
+Seal = Callable[[str, Any], Any]
+
+
+def _seal_people(people: Gathered, seal: Seal) -> None:
+    """The people's national ID and phone numbers as the registry stores them."""
+    layout = people.columns or ()
+    at = [(n, c) for n, c in enumerate(layout) if c in ("national_id", "phone")]
+    if not at:
+        return
+    for key, (sheet, row, values) in list(people.rows.items()):
+        changed = list(values)
+        for n, column in at:
+            changed[n] = seal(column, changed[n])
+        people.rows[key] = (sheet, row, tuple(changed))
 
 
 def _repeats(gathered: Mapping[str, Gathered]) -> list[Text]:

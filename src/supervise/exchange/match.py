@@ -11,7 +11,8 @@ is a problem: two records cannot share one number.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from supervise.errors import shown_in_both
 from supervise.exchange.gather import Entry, Gathered
@@ -62,9 +63,14 @@ def person_columns(refs: Mapping[str, Sequence[Reference]]) -> dict[str, tuple[s
 
 
 def match_people(
-    conn: sqlite3.Connection, people: Gathered, problems: Problems
+    conn: sqlite3.Connection,
+    people: Gathered,
+    problems: Problems,
+    seal: Callable[[str, Any], Any] | None = None,
 ) -> tuple[dict[str, str], list[PersonMatch]]:
     """Match the rows of ``people`` by national ID number; matched rows leave ``people``.
+    ``seal(column, value)`` gives a number as the registry stores it (encrypted in a
+    protected registry, where equal numbers have equal cells).
 
     Returns the id each matched person id stands for, and the matches."""
     columns = people.columns or ()
@@ -74,10 +80,16 @@ def match_people(
     name_at = columns.index("name") if "name" in columns else None
     known = {row[0] for row in select_in(conn, "people", ("id",), "id", list(people.rows))}
     numbers = [e[2][at] for e in people.rows.values() if e[2][at] is not None]
+    stored = {number: seal("national_id", number) for number in numbers} if seal else {}
+    number_of = {cell: number for number, cell in stored.items()}
     owners = {
-        number: (pid, name)
-        for number, pid, name in select_in(
-            conn, "people", ("national_id", "id", "name"), "national_id", numbers
+        number_of.get(cell, cell): (pid, name)
+        for cell, pid, name in select_in(
+            conn,
+            "people",
+            ("national_id", "id", "name"),
+            "national_id",
+            list(stored.values()) if seal else numbers,
         )
     }
     first: dict[str, tuple[str, Entry]] = {}

@@ -33,6 +33,7 @@ and CSV carry every value exactly.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -52,6 +53,7 @@ from supervise.exchange.headers import ATTENDEES_FIELD
 from supervise.exchange.read import FORMAT
 from supervise.model import Vocabulary
 from supervise.pii import MASKS
+from supervise.store.protection import is_sealed, mask_of
 from supervise.store.sql import q
 from supervise.tables import ATTENDEES, TABLES, Table
 
@@ -221,6 +223,7 @@ class _Tables:
 
     def __init__(self, registry: Registry, include_pii: bool, headers: str) -> None:
         self.conn = registry.conn
+        self.reveal = registry.reveal
         self.include_pii = include_pii
         self.headers = headers
 
@@ -247,6 +250,8 @@ class _Tables:
         for index, column in enumerate(table.columns):
             if column.pii and not self.include_pii:
                 changes.append((index, _mask(column.name)))
+            elif column.pii:  # a protected registry's numbers, opened with its key
+                changes.append((index, functools.partial(self.reveal, column.name)))
             elif column.vocab is not None and self.headers == "zh":
                 changes.append((index, _labels(column.vocab)))
         return changes
@@ -266,7 +271,17 @@ def _labels(vocab: type[Vocabulary]) -> Callable[[str], str]:
 
 
 def _mask(column: str) -> Callable[[str], str]:
-    return MASKS.get(column, lambda value: "*" * len(value))
+    mask = MASKS.get(column, _stars)
+
+    def masked(value: str) -> str:
+        # A sealed number (a protected registry) carries its mask: no key needed to mask it.
+        return mask_of(value) if is_sealed(value) else mask(value)
+
+    return masked
+
+
+def _stars(value: str) -> str:
+    return "*" * len(value)
 
 
 # -- JSON -------------------------------------------------------------------------------------

@@ -79,12 +79,18 @@ def roster(as_of: date, cohorts: Sequence[str] | None = None) -> str:
     return f"""
 SELECT CAST(row_number() OVER (ORDER BY e.cohort_id, e.person_id) - 1 AS INTEGER) AS trainee,
     e.cohort_id, e.person_id, c.program_id, coalesce(p.name, e.person_id) AS name, e.team,
-    e.status = 'withdrawn' AND coalesce(e.left_on <= {on}, true) AS withdrawn
+    {_withdrawn("e", on)} AS withdrawn
 FROM enrollments e
 JOIN cohorts c ON c.id = e.cohort_id
 LEFT JOIN people p ON p.id = e.person_id
 WHERE e.enrolled_on <= {on} {only}
 """
+
+
+def _withdrawn(enrollment: str, on: str) -> str:
+    """Whether the enrollment ``enrollment`` counts as withdrawn on the date ``on``: it says
+    withdrawn, and ``left_on`` is empty or not after the date."""
+    return f"({enrollment}.status = 'withdrawn' AND coalesce({enrollment}.left_on <= {on}, true))"
 
 
 def trainee_phases(
@@ -252,16 +258,19 @@ GROUP BY r.cohort_id, p.position, p.status
 
 def mentor_load(as_of: date, cohorts: Sequence[str] | None = None) -> str:
     """Per mentor role (of ``cohorts``, or all): the distinct trainees in pairings in force on
-    the date (both ends inclusive), against the role's capacity."""
+    the date (both ends inclusive), against the role's capacity. A trainee counts only while
+    on the roll: enrolled on or before the date and not withdrawn by it (as the roster says)."""
     on = literal.day(as_of)
     only = "" if cohorts is None else f"WHERE m.cohort_id IN {literal.texts(cohorts)}"
     return f"""
 SELECT m.cohort_id, m.person_id, coalesce(p.name, m.person_id) AS name, m.capacity,
-    count(DISTINCT g.trainee_id) AS trainees
+    count(DISTINCT e.person_id) AS trainees
 FROM mentors m
 LEFT JOIN people p ON p.id = m.person_id
 LEFT JOIN pairings g ON g.cohort_id = m.cohort_id AND g.mentor_id = m.person_id
     AND g.starts_on <= {on} AND coalesce(g.ends_on >= {on}, true)
+LEFT JOIN enrollments e ON e.cohort_id = g.cohort_id AND e.person_id = g.trainee_id
+    AND e.enrolled_on <= {on} AND NOT {_withdrawn("e", on)}
 {only}
 GROUP BY m.cohort_id, m.person_id, p.name, m.capacity
 ORDER BY m.cohort_id, m.person_id

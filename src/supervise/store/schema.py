@@ -13,7 +13,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from supervise.errors import SchemaVersionError
+from supervise.lang import Catalogue
 from supervise.model import HOURS_PLACES
+from supervise.store.provenance import file_names
 from supervise.tables import TABLES
 
 __all__ = [
@@ -24,6 +26,24 @@ __all__ = [
     "current_version",
     "migrate",
 ]
+
+_T = Catalogue(
+    __name__,
+    {
+        "newer": (
+            "{where} 的结构版本为 {found}，而此版本的 supervise 只能读取 {supported} 及以下的"
+            "版本：请升级 supervise 后再打开",
+            "{where} has schema version {found}, but this supervise reads versions up to "
+            "{supported}: upgrade supervise to open it",
+        ),
+        "foreign": (
+            "{where} 是 SQLite 数据库，但不是 supervise 登记库（其中有表 {table}，没有 "
+            "schema_version）；文件未作任何改动",
+            "{where} is an SQLite database but not a supervise registry (it has a table "
+            "{table} and no schema_version); the file was left as it was",
+        ),
+    },
+)
 
 #: The tables whose changes the ``generations`` table tracks: every table of records.
 GENERATION_TABLES = tuple(TABLES)
@@ -334,8 +354,39 @@ def _v5(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE VIEW {name} AS {select.strip()}")
 
 
+def _v6(conn: sqlite3.Connection) -> None:
+    """Version 6: trust under real operations.
+
+    - The audit trail: ``audit_writes`` (one row per write: when, who, the operation, a
+      detail, rows per table) and ``audit_changes`` (one row per record changed: table, key,
+      whose record, insert/update/delete, the values before and after, personal numbers
+      masked); see :mod:`supervise.store.audit`.
+    - ``settings``: facts about the registry itself, such as whether national ID and phone
+      numbers are kept encrypted and the check of the key that opens them.
+    - Provenance keeps the names of the files an import read, not the folders they were in
+      (which offices often name after people): existing rows are rewritten so."""
+    conn.execute(
+        "CREATE TABLE audit_writes (id INTEGER PRIMARY KEY, at TEXT NOT NULL, "
+        "actor TEXT NOT NULL, operation TEXT NOT NULL, detail TEXT, counts TEXT NOT NULL) STRICT"
+    )
+    conn.execute("CREATE INDEX audit_writes_by_time ON audit_writes(at)")
+    conn.execute(
+        "CREATE TABLE audit_changes (write_id INTEGER NOT NULL, table_name TEXT NOT NULL, "
+        "key TEXT NOT NULL, person_id TEXT, change TEXT NOT NULL, before TEXT, after TEXT) STRICT"
+    )
+    conn.execute("CREATE INDEX audit_changes_by_write ON audit_changes(write_id)")
+    conn.execute("CREATE INDEX audit_changes_by_record ON audit_changes(table_name, key)")
+    conn.execute("CREATE INDEX audit_changes_by_person ON audit_changes(person_id)")
+    conn.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+    sources = conn.execute("SELECT id, source FROM imports").fetchall()
+    conn.executemany(
+        "UPDATE imports SET source = ? WHERE id = ?",
+        [(file_names(source.split(", ")), id_) for id_, source in sources],
+    )
+
+
 #: Migrations by the version they produce; ``_MIGRATIONS[n - 1]`` turns version n-1 into n.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 
 #: The schema version this `supervise` writes.
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -353,14 +404,19 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 
 def check_version(conn: sqlite3.Connection, where: str) -> int:
-    """The database's schema version; :class:`SchemaVersionError` when it is newer than
-    this `supervise` reads. Reads only."""
+    """The database's schema version (0 for an empty database); :class:`SchemaVersionError`
+    when it is newer than this `supervise` reads, or when the file is an SQLite database of
+    another application. Reads only: a refused file is left exactly as it was."""
     found = current_version(conn)
     if found > SCHEMA_VERSION:
-        raise SchemaVersionError(
-            f"{where} has schema version {found}, but this supervise reads versions up to "
-            f"{SCHEMA_VERSION}: upgrade supervise to open it"
-        )
+        raise SchemaVersionError(_T("newer", where=where, found=found, supported=SCHEMA_VERSION))
+    if found == 0:
+        other = conn.execute(
+            "SELECT name FROM sqlite_master "
+            "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1"
+        ).fetchone()
+        if other:
+            raise SchemaVersionError(_T("foreign", where=where, table=repr(other[0])))
     return found
 
 
@@ -371,15 +427,6 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
     """
     found = check_version(conn, where)
     if found == 0:
-        other = conn.execute(
-            "SELECT name FROM sqlite_master "
-            "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1"
-        ).fetchone()
-        if other:
-            raise SchemaVersionError(
-                f"{where} is an SQLite database but not a supervise registry "
-                f"(it has a table {other[0]!r} and no schema_version)"
-            )
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version "
             "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT"
