@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -49,15 +49,55 @@ def _withdrawn(e: Enrollment, as_of: date) -> bool:
     return e.status == "withdrawn" and (e.left_on is None or e.left_on <= as_of)
 
 
+def _program(records: list[Any], cohort_id: str) -> Program | None:
+    cohort = next((c for c in _of(records, Cohort) if c.id == cohort_id), None)
+    if cohort is None:
+        return None
+    return next((p for p in _of(records, Program) if p.id == cohort.program_id), None)
+
+
+def counts(record: Any, program: Program | None) -> bool:
+    """Sign-off: confirmed records count; submitted ones where the program says so."""
+    state = record.state.value
+    return state == "confirmed" or (
+        state == "submitted" and program is not None and program.pending_counts
+    )
+
+
+def _capped(group: int, cap: int | None) -> int:
+    return group if cap is None else min(group, cap)
+
+
+def _figures(
+    acts: list[Activity], attended: list[Session], submitted: list[Deliverable], spec: PhaseSpec
+) -> dict[str, Any]:
+    """The four figures of some records of one trainee in one phase."""
+    minimum = spec.requirements.min_session_minutes or 0
+    pass_score = spec.requirements.pass_score
+    long_enough = [s for s in attended if s.minutes >= minimum]
+    group = sum(s.form == "group" for s in long_enough)
+    other = len(long_enough) - group
+    return {
+        "hours": round(math.fsum(a.hours for a in acts), 6),
+        "days": len({a.on for a in acts}),
+        "group": group,
+        "other": other,
+        "sessions": other + _capped(group, spec.requirements.max_group_sessions),
+        "deliverables": sum(
+            pass_score is None or (d.score is not None and d.score >= pass_score) for d in submitted
+        ),
+    }
+
+
 def _achieved(records: list[Any], e: Enrollment, spec: PhaseSpec, as_of: date) -> dict[str, Any]:
-    """What trainee ``e`` achieved in phase ``spec`` by ``as_of``."""
+    """What trainee ``e`` achieved in phase ``spec`` by ``as_of``, and what awaits sign-off."""
+    program = _program(records, e.cohort_id)
     acts = [
         a
         for a in _of(records, Activity)
         if (a.person_id, a.cohort_id, a.phase) == (e.person_id, e.cohort_id, spec.key)
         and a.on <= as_of
     ]
-    minimum = spec.requirements.min_session_minutes or 0
     attended = [
         s
         for s in _of(records, Session)
@@ -66,27 +106,39 @@ def _achieved(records: list[Any], e: Enrollment, spec: PhaseSpec, as_of: date) -
         and s.on <= as_of
         and e.person_id in s.attendees
     ]
-    pass_score = spec.requirements.pass_score
     submitted = [
         d
         for d in _of(records, Deliverable)
         if (d.person_id, d.cohort_id, d.phase) == (e.person_id, e.cohort_id, spec.key)
         and d.submitted_on <= as_of
     ]
-    return {
-        "hours": round(math.fsum(a.hours for a in acts), 6),
-        "days": len({a.on for a in acts}),
-        "sessions": sum(s.minutes >= minimum for s in attended),
-        "deliverables": sum(
-            pass_score is None or (d.score is not None and d.score >= pass_score) for d in submitted
-        ),
-        "records": len(acts) + len(attended) + len(submitted),
-        "exempt": any(
-            (x.person_id, x.cohort_id, x.phase) == (e.person_id, e.cohort_id, spec.key)
-            and x.granted_on <= as_of
-            for x in _of(records, Exemption)
-        ),
+
+    def only(keep: Any) -> dict[str, Any]:
+        return _figures(
+            [a for a in acts if keep(a)],
+            [s for s in attended if keep(s)],
+            [d for d in submitted if keep(d)],
+            spec,
+        )
+
+    got = only(lambda r: counts(r, program))
+    confirmed = only(lambda r: r.state.value == "confirmed")
+    signed_or_not = only(lambda r: r.state.value != "rejected")
+    got["pending"] = {
+        name: (
+            round(signed_or_not[name] - confirmed[name], 6)
+            if name == "hours"
+            else signed_or_not[name] - confirmed[name]
+        )
+        for name in ("hours", "sessions", "days", "deliverables")
     }
+    got["records"] = sum(r.state.value != "rejected" for r in (*acts, *attended, *submitted))
+    got["exempt"] = any(
+        (x.person_id, x.cohort_id, x.phase) == (e.person_id, e.cohort_id, spec.key)
+        and x.granted_on <= as_of
+        for x in _of(records, Exemption)
+    )
+    return got
 
 
 def _expected(spec: PhaseSpec, as_of: date) -> float | None:
@@ -98,8 +150,32 @@ def _expected(spec: PhaseSpec, as_of: date) -> float | None:
     return min(1.0, max(0.0, (as_of - spec.starts_on).days / span))
 
 
-def phase(records: list[Any], e: Enrollment, spec: PhaseSpec, as_of: date, tol: float) -> dict:
-    """One trainee in one phase, as ``PhaseProgress.to_dict()`` gives it."""
+CENTURY = 36524
+
+
+def _projected(got: dict[str, Any], spec: PhaseSpec, start: date, as_of: date) -> date | None:
+    """The day the phase is complete at the trainee's pace: every unmet requirement needs
+    ceil((required - achieved) x elapsed / pace) more days."""
+    elapsed = max(1, (as_of - start).days + 1)
+    cap = spec.requirements.max_group_sessions
+    needs = []
+    for name, need in spec.requirements.set().items():
+        have = got[name]
+        if have >= need:
+            continue
+        pace = (
+            got["other"] if name == "sessions" and cap is not None and got["group"] >= cap else have
+        )
+        if pace <= 0:
+            return None
+        needs.append(math.ceil((need - have) * elapsed / pace))
+    return as_of + timedelta(days=min(max(needs), CENTURY))
+
+
+def phase(
+    records: list[Any], e: Enrollment, spec: PhaseSpec, as_of: date, tol: float, start: date
+) -> dict:
+    """One trainee in one phase, as ``PhaseProgress.to_dict()`` gives it (and ``opened``)."""
     got = _achieved(records, e, spec, as_of)
     required = spec.requirements.set()
     share, met = 0.0, True
@@ -120,14 +196,44 @@ def phase(records: list[Any], e: Enrollment, spec: PhaseSpec, as_of: date, tol: 
     else:
         status = "in_progress"
     expected = _expected(spec, as_of)
-    return {
+    done = status in ("complete", "exempt")
+    phase_start = spec.starts_on or start
+    projected = None if done or _withdrawn(e, as_of) else _projected(got, spec, phase_start, as_of)
+    result = {
         "status": status,
         "fraction": fraction,
         "expected": expected,
         "behind": expected is not None and fraction < expected - tol,
         "achieved": {name: got[name] for name in required},
+        "pending": {name: got["pending"][name] for name in required},
         "required": dict(required),
+        "projected": None if projected is None else projected.isoformat(),
+        "at_risk": projected is not None and spec.due_on is not None and projected > spec.due_on,
     }
+    if spec.requirements.max_group_sessions is not None:
+        result["group_sessions"] = {
+            "attended": got["group"],
+            "max": spec.requirements.max_group_sessions,
+        }
+    result["_opened"] = as_of >= phase_start
+    return result
+
+
+def _completion(phases: dict[str, dict], specs: list[PhaseSpec]) -> str | None:
+    """The latest day a phase not done will be: its projection, or its due date when its
+    window has not opened; None when one of them cannot say."""
+    finishes = []
+    for spec in specs:
+        p = phases[spec.key]
+        if p["status"] in ("complete", "exempt"):
+            continue
+        if p["projected"] is not None:
+            finishes.append(p["projected"])
+        elif not p["_opened"] and spec.due_on is not None:
+            finishes.append(spec.due_on.isoformat())
+        else:
+            return None
+    return max(finishes) if finishes else None
 
 
 def progress(records: list[Any], cohort_id: str, as_of: date, tol: float = 0.25) -> dict:
@@ -145,12 +251,15 @@ def progress(records: list[Any], cohort_id: str, as_of: date, tol: float = 0.25)
     )
     trainees = []
     for e in roster:
-        phases = {s.key: phase(records, e, s, as_of, tol) for s in specs}
+        phases = {s.key: phase(records, e, s, as_of, tol, cohort.starts_on) for s in specs}
         weights = [s.weight for s in specs]
         total = sum(weights)
         overall = sum(w * p["fraction"] for w, p in zip(weights, phases.values(), strict=True))
         done = all(p["status"] in ("complete", "exempt") for p in phases.values())
         withdrawn = _withdrawn(e, as_of)
+        completion = None if withdrawn or done else _completion(phases, specs)
+        for p in phases.values():
+            del p["_opened"]
         trainees.append(
             {
                 "person_id": e.person_id,
@@ -160,6 +269,8 @@ def progress(records: list[Any], cohort_id: str, as_of: date, tol: float = 0.25)
                 "progress": overall / total if total else 1.0,
                 "complete": done,
                 "behind": not withdrawn and any(p["behind"] for p in phases.values()),
+                "projected_completion": completion,
+                "at_risk": not withdrawn and any(p["at_risk"] for p in phases.values()),
                 "phases": phases,
             }
         )
@@ -184,6 +295,7 @@ def progress(records: list[Any], cohort_id: str, as_of: date, tol: float = 0.25)
         "completion_rate": completed / remaining if remaining else None,
         "phases": counts,
         "behind": [t["person_id"] for t in trainees if t["behind"]],
+        "at_risk": [t["person_id"] for t in trainees if t["at_risk"]],
         "trainees": trainees,
         "mentors": _mentors(records, cohort_id, names, as_of),
         "outcomes": _outcomes(records, on_roll, as_of),

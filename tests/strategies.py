@@ -33,6 +33,7 @@ from supervise.model import (
     PhaseSpec,
     Placement,
     Program,
+    RecordState,
     Requirements,
     Session,
     SessionForm,
@@ -70,8 +71,8 @@ phones = st.integers(13000000000, 19999999999).map(str)
 
 
 @st.composite
-def windows(draw: st.DrawFn) -> tuple[date | None, date | None]:
-    start = draw(st.none() | days)
+def windows(draw: st.DrawFn, near: date | None = None) -> tuple[date | None, date | None]:
+    start = draw(st.none() | (days if near is None else _near(near)))
     if start is None:
         return None, draw(st.none() | days)
     return start, draw(st.none() | st.integers(0, 120).map(lambda n: start + timedelta(days=n)))
@@ -85,6 +86,11 @@ requirements = st.builds(
     days=st.none() | st.integers(1, 10),
     deliverables=st.none() | st.integers(1, 2),
     pass_score=st.none() | st.sampled_from([60.0, 80.0, 85.5]),
+    max_group_sessions=st.none() | st.integers(0, 3),
+)
+# Sign-off states, most records confirmed as in real registries.
+states = st.sampled_from(
+    [RecordState.CONFIRMED, RecordState.CONFIRMED, RecordState.SUBMITTED, RecordState.REJECTED]
 )
 
 
@@ -103,9 +109,13 @@ def people(draw: st.DrawFn, person_id: str | None = None) -> Person:
 
 
 @st.composite
-def worlds(draw: st.DrawFn, max_people: int = 6, max_records: int = 12) -> list[Any]:
+def worlds(
+    draw: st.DrawFn, max_people: int = 6, max_records: int = 12, dense: bool = False
+) -> list[Any]:
     """A consistent set of records: one program and its phases, 1-2 cohorts, people,
-    enrollments, mentors, pairings and every kind of record."""
+    enrollments, mentors, pairings and every kind of record. With ``dense``, records fall in
+    the first five months of their cohort and phase windows near it, so that paces,
+    projections and caps are met often."""
     program = Program(
         id=draw(ids),
         name=draw(texts),
@@ -113,11 +123,13 @@ def worlds(draw: st.DrawFn, max_people: int = 6, max_records: int = 12) -> list[
         sponsor=draw(optional_texts),
         starts_on=None,
         ends_on=None,
+        pending_counts=draw(st.booleans()),
     )
     keys = draw(st.lists(st.sampled_from(PHASE_KEYS), min_size=1, max_size=5, unique=True))
     phases = []
+    base = draw(days)
     for n, key in enumerate(keys, start=1):
-        start, due = draw(windows())
+        start, due = draw(windows(near=base if dense else None))
         phases.append(
             PhaseSpec(
                 program_id=program.id,
@@ -133,7 +145,7 @@ def worlds(draw: st.DrawFn, max_people: int = 6, max_records: int = 12) -> list[
     cohort_ids = draw(st.lists(ids, min_size=1, max_size=2, unique=True))
     cohorts = []
     for cid in cohort_ids:
-        start = draw(days)
+        start = base if dense else draw(days)
         cohorts.append(
             Cohort(
                 id=cid,
@@ -178,7 +190,8 @@ def worlds(draw: st.DrawFn, max_people: int = 6, max_records: int = 12) -> list[
                 )
             )
     out.extend(_pairings(draw, enrolled, mentoring))
-    out.extend(_records(draw, program, keys, enrolled, mentoring, person_ids, max_records))
+    when = {c.id: _near(c.starts_on) if dense else days for c in cohorts}
+    out.extend(_records(draw, keys, enrolled, mentoring, person_ids, max_records, when))
     for pid in person_ids:
         out.extend(_held(draw, pid))
     return out
@@ -214,14 +227,27 @@ def _pairings(
     return result
 
 
+def _sign_off(draw: st.DrawFn, cohort_id: str, mentoring: list[tuple[str, str]]) -> dict[str, Any]:
+    """A state, and for a decided record maybe a signer (a mentor of its cohort) and date."""
+    state = draw(states)
+    signers = [m for m, c in mentoring if c == cohort_id]
+    if state is RecordState.SUBMITTED or not signers or draw(st.booleans()):
+        return {"state": state}
+    return {"state": state, "signed_by": draw(st.sampled_from(signers)), "signed_on": draw(days)}
+
+
+def _near(start: date) -> st.SearchStrategy[date]:
+    return st.integers(0, 150).map(lambda n: start + timedelta(days=n))
+
+
 def _records(
     draw: st.DrawFn,
-    program: Program,
     keys: list[str],
     enrolled: list[tuple[str, str]],
     mentoring: list[tuple[str, str]],
     person_ids: list[str],
     max_records: int,
+    when: dict[str, st.SearchStrategy[date]],
 ) -> list[Any]:
     out: list[Any] = []
     if enrolled:
@@ -233,9 +259,10 @@ def _records(
                     person_id=pid,
                     cohort_id=cid,
                     phase=draw(st.sampled_from(keys)),
-                    on=draw(days),
+                    on=draw(when[cid]),
                     hours=draw(hours),
                     note=draw(optional_texts),
+                    **_sign_off(draw, cid, mentoring),
                 )
             )
         for n in range(draw(st.integers(0, 3))):
@@ -247,9 +274,10 @@ def _records(
                     cohort_id=cid,
                     phase=draw(st.sampled_from(keys)),
                     title=draw(texts),
-                    submitted_on=draw(days),
+                    submitted_on=draw(when[cid]),
                     score=draw(scores),
                     reviewer_id=draw(st.none() | st.sampled_from(person_ids)),
+                    **_sign_off(draw, cid, mentoring),
                 )
             )
         for pid, cid in draw(st.lists(st.sampled_from(enrolled), unique=True, max_size=2)):
@@ -287,11 +315,12 @@ def _records(
                     id=f"s{n}",
                     mentor_id=mid,
                     cohort_id=cid,
-                    on=draw(days),
+                    on=draw(when[cid]),
                     minutes=draw(st.integers(1, 180)),
-                    form=draw(st.sampled_from(SessionForm)),
+                    form=draw(st.sampled_from([*SessionForm, SessionForm.GROUP])),
                     phase=draw(st.sampled_from(keys)),
                     attendees=draw(st.frozensets(st.sampled_from(person_ids), min_size=1)),
+                    **_sign_off(draw, cid, mentoring),
                 )
             )
     return out

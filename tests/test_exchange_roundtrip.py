@@ -215,7 +215,7 @@ def test_a_csv_export_is_a_folder_of_tables_with_chinese_headers_on_request(
     written = batch.export(tmp_path / "zh", "csv", include_pii=True, headers="zh")
     assert written["people"] == 3
     files = sorted(p.name for p in (tmp_path / "zh").iterdir())
-    assert len(files) == 15
+    assert len(files) == 16
     assert "session_attendees.csv" in files
     raw = (tmp_path / "zh" / "people.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # so that Excel shows the Chinese

@@ -79,9 +79,15 @@ class TraineeStatus(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class PhaseProgress:
-    """One trainee in one phase: ``achieved`` and ``required`` are keyed by requirement name
-    (hours, sessions, days, deliverables), for the requirements the phase sets; ``behind``
-    when the fraction is below the expected share minus the tolerance."""
+    """One trainee in one phase: ``achieved``, ``pending`` and ``required`` are keyed by
+    requirement name (hours, sessions, days, deliverables), for the requirements the phase
+    sets; ``pending`` is what records awaiting sign-off add (counted in ``achieved`` only
+    where the program's ``pending_counts`` is true); ``behind`` when the fraction is below
+    the expected share minus the tolerance; ``projected`` the date the phase will be
+    complete at the trainee's own pace (``None`` when done or without a pace) and
+    ``at_risk`` when that falls after the phase's due date. With a cap on group sessions,
+    ``group_sessions`` is how many the trainee attended that count, before the cap, and
+    ``max_group_sessions`` the cap."""
 
     key: str
     name: str
@@ -91,26 +97,96 @@ class PhaseProgress:
     achieved: Mapping[str, float]
     required: Mapping[str, float]
     behind: bool = False
+    pending: Mapping[str, float] = attrs.field(factory=dict)
+    projected: date | None = None
+    at_risk: bool = False
+    group_sessions: int | None = None
+    max_group_sessions: int | None = None
+    due_on: date | None = None
 
     @property
     def done(self) -> bool:
         """Complete or exempt."""
         return self.status in (PhaseStatus.COMPLETE, PhaseStatus.EXEMPT)
 
+    @property
+    def capped(self) -> bool:
+        """Group sessions went uncounted: more were attended than the cap lets count."""
+        return (
+            self.max_group_sessions is not None
+            and self.group_sessions is not None
+            and self.group_sessions > self.max_group_sessions
+        )
+
+    def notes(self, lang: str = "zh") -> list[str]:
+        """What a reader should know beyond the figures, in ``lang``: group sessions over
+        the cap, records awaiting sign-off, a projection after the due date."""
+        return _notes(self, lang)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "status": self.status.value,
             "fraction": self.fraction,
             "expected": self.expected,
             "behind": self.behind,
             "achieved": dict(self.achieved),
+            "pending": dict(self.pending),
             "required": dict(self.required),
+            "projected": None if self.projected is None else self.projected.isoformat(),
+            "at_risk": self.at_risk,
         }
+        if self.max_group_sessions is not None:
+            data["group_sessions"] = {
+                "attended": self.group_sessions,
+                "max": self.max_group_sessions,
+            }
+        return data
+
+
+_UNITS = {
+    "zh": {"hours": "小时", "sessions": "次督导", "days": "天", "deliverables": "份成果"},
+    "en": {"hours": "hour", "sessions": "session", "days": "day", "deliverables": "deliverable"},
+}
+
+
+def _amount(name: str, value: float, lang: str) -> str:
+    unit = _UNITS[lang][name]
+    if lang == "zh":
+        return f"{value:g} {unit}"
+    return f"{value:g} {unit}{'' if value == 1 else 's'}"
+
+
+def _notes(p: PhaseProgress, lang: str) -> list[str]:
+    notes = []
+    if p.capped:
+        notes.append(
+            f"团体督导最多计 {p.max_group_sessions} 次，已计满（参加 {p.group_sessions} 次）"
+            if lang == "zh"
+            else f"group sessions count up to {p.max_group_sessions}: limit reached "
+            f"({p.group_sessions} attended)"
+        )
+    waiting = [_amount(n, v, lang) for n, v in p.pending.items() if v]
+    if waiting:
+        notes.append(
+            "待审核：" + "、".join(waiting)
+            if lang == "zh"
+            else "awaiting sign-off: " + ", ".join(waiting)
+        )
+    if p.at_risk and p.projected is not None and p.due_on is not None:
+        notes.append(
+            f"按目前进度预计 {p.projected} 完成（截止 {p.due_on}）"
+            if lang == "zh"
+            else f"at this pace done on {p.projected} (due {p.due_on})"
+        )
+    return notes
 
 
 @attrs.frozen(kw_only=True)
 class TraineeProgress:
-    """One trainee across the phases of the program, in phase order."""
+    """One trainee across the phases of the program, in phase order. ``projected_completion``
+    is the date the program will be complete at the trainee's own pace (``None`` when
+    complete, withdrawn, or some unfinished phase has no pace yet); ``at_risk`` when some
+    phase's projection falls after its due date (which can show long before ``behind``)."""
 
     person_id: str
     name: str
@@ -119,6 +195,8 @@ class TraineeProgress:
     progress: float
     behind: bool
     phases: tuple[PhaseProgress, ...]
+    projected_completion: date | None = None
+    at_risk: bool = False
 
     @property
     def complete(self) -> bool:
@@ -141,6 +219,10 @@ class TraineeProgress:
             "progress": self.progress,
             "complete": self.complete,
             "behind": self.behind,
+            "projected_completion": None
+            if self.projected_completion is None
+            else self.projected_completion.isoformat(),
+            "at_risk": self.at_risk,
             "phases": {p.key: p.to_dict() for p in self.phases},
         }
 
@@ -169,11 +251,14 @@ class MentorLoad:
 
 @attrs.frozen(kw_only=True)
 class PhasePlan:
-    """A phase as results show it: key, name and the requirements it sets."""
+    """A phase as results show it: key, name, the requirements it sets, its cap on group
+    sessions and its due date."""
 
     key: str
     name: str
     required: Mapping[str, float]
+    max_group_sessions: int | None = None
+    due_on: date | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -201,7 +286,7 @@ class ProgressColumns:
             raise ValueError("phase rows do not match the trainees' programs")
         first = rows.take(pa.array(offsets[:-1], pa.int64()))
         trainees = self.roster
-        for name in ("trainee_status", "progress", "trainee_behind"):
+        for name in _TRAINEE_CELLS:
             trainees = trainees.append_column(name, first.column(name))
         return rows, trainees, tuple(offsets)
 
@@ -228,6 +313,12 @@ class ProgressColumns:
                         achieved={n: cells[n][at] for n in spec.required},
                         required=spec.required,
                         behind=cells["behind"][at],
+                        pending={n: cells[f"pending_{n}"][at] for n in spec.required},
+                        projected=cells["projected"][at],
+                        at_risk=cells["at_risk"][at],
+                        group_sessions=cells["group_sessions"][at],
+                        max_group_sessions=spec.max_group_sessions,
+                        due_on=spec.due_on,
                     )
                 )
                 at += 1
@@ -240,12 +331,31 @@ class ProgressColumns:
                     progress=row["progress"],
                     behind=row["trainee_behind"],
                     phases=tuple(phases),
+                    projected_completion=row["projected_completion"],
+                    at_risk=row["trainee_at_risk"],
                 )
             )
         return built
 
 
-_PHASE_CELLS = ("status", "fraction", "expected", "behind", *REQUIREMENT_NAMES)
+_PHASE_CELLS = (
+    "status",
+    "fraction",
+    "expected",
+    "behind",
+    *REQUIREMENT_NAMES,
+    *(f"pending_{n}" for n in REQUIREMENT_NAMES),
+    "group_sessions",
+    "projected",
+    "at_risk",
+)
+_TRAINEE_CELLS = (
+    "trainee_status",
+    "progress",
+    "trainee_behind",
+    "projected_completion",
+    "trainee_at_risk",
+)
 _ROSTER = ("cohort_id", "person_id", "program_id", "name", "team")
 
 
@@ -331,6 +441,16 @@ class CohortProgress:
             return tuple(p for p, b in zip(rows.column("person_id"), flags, strict=True) if b)
         return tuple(t.person_id for t in rows if t.behind)
 
+    @property
+    def at_risk(self) -> tuple[str, ...]:
+        """Person ids of trainees whose own pace takes some phase past its due date, in
+        roster order."""
+        rows = self.trainees
+        if isinstance(rows, TraineeRows):
+            flags = rows.column("trainee_at_risk")
+            return tuple(p for p, b in zip(rows.column("person_id"), flags, strict=True) if b)
+        return tuple(t.person_id for t in rows if t.at_risk)
+
     def phase_counts(self) -> dict[str, dict[str, int]]:
         """Per phase, how many (non-withdrawn) trainees are in each status."""
         return {key: dict(self.counts[key]) for key, _ in self.phases}
@@ -388,6 +508,7 @@ class CohortProgress:
             "completion_rate": self.completion_rate,
             "phases": self.phase_counts(),
             "behind": list(self.behind),
+            "at_risk": list(self.at_risk),
             "trainees": [t.to_dict() for t in self.trainees],
             "mentors": [m.to_dict() for m in self.mentors],
             "outcomes": dict(self.outcomes),

@@ -30,6 +30,7 @@ __all__ = ["PROGRESS_TABLES", "Tallied", "cohorts_progress", "progress", "tallie
 
 #: The tables progress reads.
 PROGRESS_TABLES = (
+    "programs",
     "phases",
     "cohorts",
     "people",
@@ -136,9 +137,9 @@ def _progress(
 def _plans(engine: Engine, plan: str) -> dict[str, tuple[PhasePlan, ...]]:
     requirement_columns = ", ".join(f"required_{n}" for n in REQUIREMENT_NAMES)
     plans: dict[str, list[PhasePlan]] = {}
-    for program, key, name, *required in engine.rows(
-        f"SELECT program_id, key, name, {requirement_columns} FROM {plan} "
-        "ORDER BY program_id, position"
+    for program, key, name, cap, due, *required in engine.rows(
+        f"SELECT program_id, key, name, max_group_sessions, due_on, {requirement_columns} "
+        f"FROM {plan} ORDER BY program_id, position"
     ):
         plans.setdefault(program, []).append(
             PhasePlan(
@@ -147,6 +148,8 @@ def _plans(engine: Engine, plan: str) -> dict[str, tuple[PhasePlan, ...]]:
                 required={
                     n: v for n, v in zip(REQUIREMENT_NAMES, required, strict=True) if v is not None
                 },
+                max_group_sessions=cap,
+                due_on=due,
             )
         )
     return {program: tuple(items) for program, items in plans.items()}

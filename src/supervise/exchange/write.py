@@ -95,11 +95,13 @@ class _Tables:
         names = ", ".join(q(c) for c in table.names)
         order = ", ".join(q(c) for c in table.key)
         cursor = self.conn.execute(f"SELECT {names} FROM {q(table.name)} ORDER BY {order}")
-        masks = (
+        masks: list[tuple[int, Callable[[Any], Any]]] = (
             []
             if self.include_pii
             else [(i, _mask(c.name)) for i, c in enumerate(table.columns) if c.pii]
         )
+        # SQLite keeps true and false as 1 and 0; files say true and false.
+        masks += [(i, bool) for i, c in enumerate(table.columns) if c.kind == "boolean"]
         if not masks:
             yield from cursor
             return

@@ -113,13 +113,21 @@ def _number_between(low: float, high: float, *, low_open: bool = False) -> Calla
     return check
 
 
-def _positive_int(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise fail(instance, attribute.name, value, "must be a whole number")
-    if value < 1:
-        raise fail(instance, attribute.name, value, "must be at least 1")
+def _whole_at_least(minimum: int) -> Callable[..., None]:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail(instance, attribute.name, value, "must be a whole number")
+        if value < minimum:
+            raise fail(instance, attribute.name, value, f"must be at least {minimum}")
+
+    return check
+
+
+def _flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise fail(instance, attribute.name, value, "must be true or false")
 
 
 def _region(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -212,11 +220,19 @@ def number(
     )
 
 
-def count(zh: str, **kw: Any) -> Any:
-    """A whole number of at least 1; optional (``None``) unless ``required=True``."""
+def count(zh: str, *, minimum: int = 1, **kw: Any) -> Any:
+    """A whole number of at least ``minimum`` (1 unless given); optional (``None``) unless
+    ``required=True``."""
     if not kw.pop("required", False):
         kw.setdefault("default", None)
-    return attrs.field(validator=_positive_int, metadata={"zh": zh, "minimum": 1}, **kw)
+    return attrs.field(
+        validator=_whole_at_least(minimum), metadata={"zh": zh, "minimum": minimum}, **kw
+    )
+
+
+def flag(zh: str, *, default: bool = False) -> Any:
+    """A true-or-false field (``default`` when absent)."""
+    return attrs.field(default=default, validator=_flag, metadata={"zh": zh})
 
 
 def nested(kind: type[T], zh: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from supervise._text import render, truncate, wrap
+from supervise._text import fit, render, truncate, wrap
 from supervise.core.progress import (
     CohortProgress,
     PhaseProgress,
@@ -34,6 +34,7 @@ __all__ = [
     "csv_rows",
     "legend_html",
     "mentors_html",
+    "notes_html",
     "status_label",
     "summary_html",
     "table_html",
@@ -76,6 +77,13 @@ _WORDS = {
         "sessions": "督导",
         "days": "天数",
         "deliverables": "成果",
+        "at_risk": "有风险",
+        "notes": "需关注",
+        "nothing_to_note": "无需关注事项",
+        "projected": "预计完成",
+        "pending": "待审核",
+        "phase": "环节",
+        "note": "说明",
     },
     "en": {
         "as_of": "as of",
@@ -103,6 +111,13 @@ _WORDS = {
         "sessions": "sessions",
         "days": "days",
         "deliverables": "deliverables",
+        "at_risk": "at risk",
+        "notes": "to note",
+        "nothing_to_note": "nothing to note",
+        "projected": "projected",
+        "pending": "pending",
+        "phase": "phase",
+        "note": "note",
     },
 }
 
@@ -110,6 +125,8 @@ _WORDS = {
 def _status(t: TraineeProgress, lang: str) -> str:
     if t.behind:
         return _WORDS[lang]["behind"]
+    if t.at_risk:
+        return _WORDS[lang]["at_risk"]
     return t.status.zh if lang == "zh" else t.status.value
 
 
@@ -134,8 +151,20 @@ def _summary(result: CohortProgress, lang: str) -> str:
     return (
         f"{w['enrolled']} {result.enrolled} · {w['withdrawn']} {result.withdrawn} · "
         f"{w['completed']} {result.completed} · {w['rate']} {percent(result.completion_rate)} · "
-        f"{w['behind']} {len(result.behind)}"
+        f"{w['behind']} {len(result.behind)} · {w['at_risk']} {len(result.at_risk)}"
     )
+
+
+def _noted(result: CohortProgress, lang: str) -> list[tuple[TraineeProgress, str, str]]:
+    """(trainee, phase name, note) for every note of every phase, in roster order."""
+    names = dict(zip((k for k, _ in result.phases), _labels(result, lang), strict=True))
+    return [
+        (t, names[p.key], note)
+        for t in result.trainees
+        if t.status is not TraineeStatus.WITHDRAWN
+        for p in t.phases
+        for note in p.notes(lang)
+    ]
 
 
 def to_text(result: CohortProgress, lang: str = "zh") -> str:
@@ -144,7 +173,7 @@ def to_text(result: CohortProgress, lang: str = "zh") -> str:
     w = _WORDS[check_lang(lang)]
     labels = [name if lang == "zh" else phase_label(key, "en") for key, name in result.phases]
     heads = [truncate(name if lang == "zh" else key, 9) for key, name in result.phases]
-    lines = [_title(result, lang), _summary(result, lang), ""]
+    lines = [_title(result, lang), fit(_summary(result, lang)), ""]
     header = [w["person"], w["name"], *heads, w["progress"], w["status"]]
     rows = [header] + [
         [t.person_id, t.name, *(_cell(p) for p in t.phases), percent(t.progress), _status(t, lang)]
@@ -160,6 +189,14 @@ def to_text(result: CohortProgress, lang: str = "zh") -> str:
         lines.append(wrap("phases: " + ", ".join(keys), indent="  "))
     lines.append(wrap(f"{w['mentors']}: " + _mentors(result, lang), indent="  "))
     lines.append(wrap(f"{w['outcomes']}: " + _outcomes(result, lang), indent="  "))
+    noted = _noted(result, lang)
+    if noted:
+        lines.append(f"{w['notes']}:")
+        sep = "：" if lang == "zh" else ": "
+        lines.extend(
+            wrap(f"  {t.person_id} {t.name} · {phase}{sep}{note}", indent="    ")
+            for t, phase, note in noted
+        )
     return "\n".join(lines)
 
 
@@ -189,6 +226,9 @@ def _phase_title(p: PhaseProgress, lang: str) -> str:
     parts += [f"{w[n]} {p.achieved.get(n, 0):g}/{need:g}" for n, need in p.required.items()]
     if p.expected is not None:
         parts.append(f"{w['expected']} {percent(p.expected)}")
+    if p.projected is not None and not p.at_risk:  # at risk, the note says when
+        parts.append(f"{w['projected']} {p.projected}")
+    parts += p.notes(lang)
     return " · ".join(parts)
 
 
@@ -274,6 +314,18 @@ def behind_html(result: CohortProgress, lang: str = "zh") -> Markup:
     return table([w["person"], w["name"], w["phases_behind"]], rows, wrap=[2])
 
 
+def notes_html(result: CohortProgress, lang: str = "zh") -> Markup:
+    """What to look at beyond the figures, trainee by trainee and phase by phase: a phase
+    projected to finish after its due date, group sessions over the cap, records awaiting
+    sign-off."""
+    w = _WORDS[check_lang(lang)]
+    noted = _noted(result, lang)
+    if not noted:
+        return line(w["nothing_to_note"], muted=True)
+    rows = [[t.person_id, t.name, phase, note] for t, phase, note in noted]
+    return table([w["person"], w["name"], w["phase"], w["note"]], rows, wrap=[3])
+
+
 def mentors_html(result: CohortProgress, lang: str = "zh") -> Markup:
     """One row per mentor: trainees paired on the date against capacity (red when over)."""
     w = _WORDS[check_lang(lang)]
@@ -294,13 +346,16 @@ def mentors_html(result: CohortProgress, lang: str = "zh") -> Markup:
 def to_html(result: CohortProgress, lang: str = "zh") -> Markup:
     """The notebook view: summary, the coloured table, a legend, mentor load and outcomes."""
     w = _WORDS[check_lang(lang)]
-    return block(
+    parts = [
         summary_html(result, lang),
         table_html(result, lang),
         legend_html(lang),
         line(f"{w['mentors']}: {_mentors(result, lang)}", muted=True),
         line(f"{w['outcomes']}: {_outcomes(result, lang)}", muted=True),
-    )
+    ]
+    if _noted(result, lang):
+        parts += [line(f"{w['notes']}:", strong=True), notes_html(result, lang)]
+    return block(*parts)
 
 
 #: Columns of :func:`csv_rows`, one row per trainee and phase.
@@ -325,6 +380,16 @@ CSV_COLUMNS = (
     "required_sessions",
     "required_days",
     "required_deliverables",
+    "pending_hours",
+    "pending_sessions",
+    "pending_days",
+    "pending_deliverables",
+    "group_sessions",
+    "max_group_sessions",
+    "projected",
+    "at_risk",
+    "projected_completion",
+    "trainee_at_risk",
 )
 
 
@@ -350,5 +415,14 @@ def csv_rows(result: CohortProgress) -> list[dict[str, Any]]:
             for name in ("hours", "sessions", "days", "deliverables"):
                 row[name] = p.achieved.get(name)
                 row[f"required_{name}"] = p.required.get(name)
+                row[f"pending_{name}"] = p.pending.get(name)
+            row["group_sessions"] = p.group_sessions
+            row["max_group_sessions"] = p.max_group_sessions
+            row["projected"] = None if p.projected is None else p.projected.isoformat()
+            row["at_risk"] = p.at_risk
+            row["projected_completion"] = (
+                None if t.projected_completion is None else t.projected_completion.isoformat()
+            )
+            row["trainee_at_risk"] = t.at_risk
             rows.append(row)
     return rows

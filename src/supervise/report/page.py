@@ -1,10 +1,12 @@
 """The cohort report: one self-contained HTML file a department can send or print.
 
 Sections: the cohort summary, charts (progress heatmap and phase statuses, embedded as PNG
-data), the progress table, who is behind and why, mentor load, outcomes, and eligibility under
-a policy (only when one is given). CSS is inline and nothing is fetched, so the file opens
-anywhere, offline. Charts need ``supervise[plot]``; without matplotlib the report says so in
-their place. National ID numbers and phone numbers never appear: results do not carry them.
+data), the progress table, who is behind and why, what to note (phases projected past their
+due dates, group sessions over the cap, records awaiting sign-off), mentor load, outcomes,
+and eligibility under a policy (only when one is given). CSS is inline and nothing is
+fetched, so the file opens anywhere, offline. Charts need ``supervise[plot]``; without
+matplotlib the report says so in their place. National ID numbers and phone numbers never
+appear: results do not carry them.
 
 >>> import supervise
 >>> from supervise.demo import ningxia
@@ -48,6 +50,7 @@ _WORDS = {
         "no_charts": "图表需要 matplotlib：pip install 'supervise[plot]'",
         "table": "学员进度",
         "behind": "落后学员",
+        "notes": "需关注（进度风险、团体督导上限、待审核记录）",
         "mentors": "导师带教",
         "outcomes": "培养成效",
         "eligibility": "入库资格",
@@ -61,6 +64,7 @@ _WORDS = {
         "no_charts": "charts need matplotlib: pip install 'supervise[plot]'",
         "table": "Trainee progress",
         "behind": "Behind schedule",
+        "notes": "To note (at risk, group-session cap, awaiting sign-off)",
         "mentors": "Mentor load",
         "outcomes": "Outcomes",
         "eligibility": "Eligibility",
@@ -129,6 +133,8 @@ def cohort_report(
         progress_view.legend_html(lang),
         heading(w["behind"], 2),
         progress_view.behind_html(result, lang),
+        heading(w["notes"], 2),
+        progress_view.notes_html(result, lang),
         heading(w["mentors"], 2),
         progress_view.mentors_html(result, lang),
         heading(w["outcomes"], 2),
