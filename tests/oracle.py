@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 from supervise.model import (
     Activity,
     Cohort,
+    ContinuingEducation,
     Credential,
     Deliverable,
     Enrollment,
@@ -353,15 +354,147 @@ def completions(records: list[Any], as_of: date) -> tuple[set, set]:
     return completed, done
 
 
-def _wanted(rule: Any, records: list[Any], cohort_id: str, phase_key: str, on: date, as_of: date):
-    program = getattr(rule, "program", None)
-    since = getattr(rule, "since", None)
+def _keys(value: Any) -> tuple[Any, ...] | None:
+    return (value,) if isinstance(value, str) else value
+
+
+def _wanted(
+    rule: Any, records: list[Any], cohort_id: str, phase_key: str, on: date, as_of: date
+) -> bool:
+    """A record of ``cohort_id`` in ``phase_key`` dated ``on`` is in the rule's scope."""
+    return _in_scope(
+        records,
+        cohort_id,
+        phase_key,
+        on,
+        as_of,
+        _keys(getattr(rule, "phase", None)),
+        getattr(rule, "program", None),
+        getattr(rule, "since", None),
+        getattr(rule, "until", None),
+    )
+
+
+def _in_scope(
+    records: list[Any],
+    cohort_id: str,
+    phase_key: str,
+    on: date,
+    as_of: date,
+    phases: tuple[str, ...] | None,
+    program: str | None,
+    since: date | None,
+    until: date | None,
+) -> bool:
     return (
         on <= as_of
         and (since is None or on >= since)
-        and (rule.phase is None or phase_key == rule.phase)
+        and (until is None or on <= until)
+        and (phases is None or phase_key in phases)
         and (program is None or _program_of(records).get(cohort_id) == program)
     )
+
+
+def _counted(records: list[Any], record: Any) -> bool:
+    return counts(record, _program(records, record.cohort_id))
+
+
+def _hours(records: list[Any], pid: str, as_of: date, scope: tuple[Any, ...]) -> float:
+    return round(
+        math.fsum(
+            a.hours
+            for a in _of(records, Activity)
+            if a.person_id == pid
+            and _counted(records, a)
+            and _in_scope(records, a.cohort_id, a.phase, a.on, as_of, *scope)
+        ),
+        6,
+    )
+
+
+def _sessions(
+    records: list[Any], pid: str, as_of: date, scope: tuple[Any, ...], forms: Any
+) -> list[Session]:
+    """The sessions ``pid`` attended that count: long enough for their phase, signed off."""
+    program_of = _program_of(records)
+    minimum = {
+        (s.program_id, s.key): s.requirements.min_session_minutes or 0
+        for s in _of(records, PhaseSpec)
+    }
+    wanted = None if forms is None else {f.value for f in _keys(forms)}  # type: ignore[union-attr]
+    return [
+        s
+        for s in _of(records, Session)
+        if pid in s.attendees
+        and s.minutes >= minimum.get((program_of.get(s.cohort_id), s.phase), 0)
+        and _counted(records, s)
+        and (wanted is None or s.form.value in wanted)
+        and _in_scope(records, s.cohort_id, s.phase, s.on, as_of, *scope)
+    ]
+
+
+def _scope(rule: Any) -> tuple[Any, ...]:
+    return (
+        _keys(getattr(rule, "phase", None)),
+        getattr(rule, "program", None),
+        getattr(rule, "since", None),
+        getattr(rule, "until", None),
+    )
+
+
+def _measure(m: Any, rule: Any, pid: str, records: list[Any], as_of: date) -> float:
+    scope = (_keys(m.phase), m.program, rule.since, rule.until)
+    if m.measure == "hours":
+        return _hours(records, pid, as_of, scope)
+    attended = _sessions(records, pid, as_of, scope, m.form)
+    if m.measure == "sessions":
+        return float(len(attended))
+    return sum(s.minutes for s in attended) / 60.0
+
+
+def _held(records: list[Any], pid: str, as_of: date) -> Credential | None:
+    """The credential that decides: highest level held, the latest issued among those."""
+    held = [
+        c
+        for c in _of(records, Credential)
+        if c.person_id == pid
+        and c.issued_on <= as_of
+        and (c.expires_on is None or as_of <= c.expires_on)
+    ]
+    return max(
+        held,
+        key=lambda c: (c.level.rank, c.issued_on, c.registered_on or c.issued_on),
+        default=None,
+    )
+
+
+DEFAULT_HOURS = {"assistant": 72.0, "intermediate": 90.0, "senior": 90.0}
+
+
+def cycle(records: list[Any], pid: str, as_of: date, hours: float | None, years: int = 3) -> dict:
+    """The person's registration cycle on ``as_of``, as the rule's value."""
+    c = _held(records, pid, as_of)
+    if c is None:
+        level = None
+        required = None if hours is None else float(hours)
+        return {"level": None, "starts": None, "ends": None, "hours": None, "required": required}
+    level = c.level.value
+    required = float(hours) if hours is not None else DEFAULT_HOURS[level]
+    registered = c.registered_on or c.issued_on
+    if registered > as_of:
+        return {"level": level, "starts": None, "ends": None, "hours": None, "required": required}
+    k = relativedelta(as_of, registered).years // years
+    starts = registered + relativedelta(years=k * years)
+    ends = registered + relativedelta(years=(k + 1) * years) - timedelta(days=1)
+    done = round(
+        math.fsum(
+            e.hours
+            for e in _of(records, ContinuingEducation)
+            if e.person_id == pid and starts <= e.on <= min(ends, as_of)
+        ),
+        6,
+    )
+    return {"level": level, "starts": starts, "ends": ends, "hours": done, "required": required}
 
 
 def rule_value(rule: Any, person: Person, records: list[Any], as_of: date, done: tuple) -> Any:
@@ -375,50 +508,31 @@ def rule_value(rule: Any, person: Person, records: list[Any], as_of: date, done:
         met = (pid, rule.program, rule.phase) in phases_done
         return met, met
     if isinstance(rule, R.HoursAtLeast):
-        hours = round(
-            math.fsum(
-                a.hours
-                for a in _of(records, Activity)
-                if a.person_id == pid and _wanted(rule, records, a.cohort_id, a.phase, a.on, as_of)
-            ),
-            6,
-        )
+        hours = _hours(records, pid, as_of, _scope(rule))
         return hours >= rule.hours, hours
     if isinstance(rule, R.SessionsAtLeast):
-        program_of = _program_of(records)
-        minimum = {
-            (s.program_id, s.key): s.requirements.min_session_minutes or 0
-            for s in _of(records, PhaseSpec)
-        }
-        n = sum(
-            1
-            for s in _of(records, Session)
-            if pid in s.attendees
-            and s.minutes >= minimum.get((program_of.get(s.cohort_id), s.phase), 0)
-            and _wanted(rule, records, s.cohort_id, s.phase, s.on, as_of)
-        )
-        return n >= rule.sessions, n
+        attended = _sessions(records, pid, as_of, _scope(rule), rule.form)
+        group = sum(s.form.value == "group" for s in attended)
+        other = len(attended) - group
+        if rule.max_group_sessions is None:
+            return other + group >= rule.sessions, other + group
+        n = other + min(group, rule.max_group_sessions)
+        return n >= rule.sessions, {"sessions": n, "group_sessions": group}
     if isinstance(rule, R.DeliverableScoreAtLeast):
         scores = [
             d.score
             for d in _of(records, Deliverable)
             if d.person_id == pid
             and d.score is not None
+            and _counted(records, d)
             and _wanted(rule, records, d.cohort_id, d.phase, d.submitted_on, as_of)
         ]
         best = max(scores, default=None)
         return best is not None and best >= rule.score, best
     if isinstance(rule, R.CredentialAtLeast):
-        held = [
-            c.level
-            for c in _of(records, Credential)
-            if c.person_id == pid
-            and c.issued_on <= as_of
-            and (c.expires_on is None or as_of <= c.expires_on)
-        ]
-        best = max(held, key=lambda level: level.rank, default=None)
-        met = best is not None and best.rank >= rule.level.rank
-        return met, None if best is None else best.value
+        held = _held(records, pid, as_of)
+        met = held is not None and held.level.rank >= rule.level.rank
+        return met, None if held is None else held.level.value
     if isinstance(rule, R.PracticeYearsAtLeast):
         if person.practice_since is None:
             return False, None
@@ -432,14 +546,26 @@ def rule_value(rule: Any, person: Person, records: list[Any], as_of: date, done:
             and o.kind is rule.outcome
             and o.on <= as_of
             and (rule.since is None or o.on >= rule.since)
+            and (rule.until is None or o.on <= rule.until)
         ]
         latest = max(dates, default=None)
         return latest is not None, latest
+    if isinstance(rule, R.ContinuingEducationAtLeast):
+        value = cycle(records, pid, as_of, rule.hours)
+        met = value["starts"] is not None and value["hours"] >= value["required"]
+        return met, value
+    if isinstance(rule, R.RatioAtLeast):
+        top = _measure(rule.numerator, rule, pid, records, as_of)
+        bottom = _measure(rule.denominator, rule, pid, records, as_of)
+        return bottom > 0 and top >= rule.ratio * bottom, {"numerator": top, "denominator": bottom}
     children = [rule_value(c, person, records, as_of, done) for c in rule.children()]
     if isinstance(rule, R.AllOf):
         return all(m for m, _ in children), sum(m for m, _ in children)
     if isinstance(rule, R.AnyOf):
         return any(m for m, _ in children), sum(m for m, _ in children)
+    if isinstance(rule, R.AtLeastNOf):
+        held = sum(m for m, _ in children)
+        return held >= rule.n, held
     if isinstance(rule, R.Not):
         ((met, _),) = children
         return not met, met

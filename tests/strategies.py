@@ -17,6 +17,7 @@ from stdnum.cn import ric
 from supervise.model import (
     Activity,
     Cohort,
+    ContinuingEducation,
     Credential,
     CredentialLevel,
     Deliverable,
@@ -193,7 +194,7 @@ def worlds(
     when = {c.id: _near(c.starts_on) if dense else days for c in cohorts}
     out.extend(_records(draw, keys, enrolled, mentoring, person_ids, max_records, when))
     for pid in person_ids:
-        out.extend(_held(draw, pid))
+        out.extend(_held(draw, pid, _recent(base) if dense else days))
     return out
 
 
@@ -326,10 +327,16 @@ def _records(
     return out
 
 
-def _held(draw: st.DrawFn, person_id: str) -> list[Any]:
+def _recent(base: date) -> st.SearchStrategy[date]:
+    """Dates of the few years before a cohort and its first months: credentials and
+    continuing education that fall in the cycle of the dates assessed."""
+    return st.integers(-1200, 200).map(lambda n: base + timedelta(days=n))
+
+
+def _held(draw: st.DrawFn, person_id: str, when: st.SearchStrategy[date]) -> list[Any]:
     out: list[Any] = []
     for level in draw(st.lists(st.sampled_from(CredentialLevel), unique=True, max_size=2)):
-        issued = draw(days)
+        issued = draw(when)
         out.append(
             Credential(
                 person_id=person_id,
@@ -341,6 +348,20 @@ def _held(draw: st.DrawFn, person_id: str) -> list[Any]:
                 ),
                 issuer=draw(optional_texts),
                 region_code=draw(regions),
+                registered_on=draw(
+                    st.none() | st.integers(0, 400).map(lambda n, i=issued: i + timedelta(days=n))
+                ),
+            )
+        )
+    for n in range(draw(st.integers(0, 3))):
+        out.append(
+            ContinuingEducation(
+                id=f"ce-{person_id}-{n}",
+                person_id=person_id,
+                on=draw(when),
+                hours=draw(st.sampled_from([0.5, 6.0, 24.0, 40.0, 72.0])),
+                provider=draw(optional_texts),
+                category=draw(optional_texts),
             )
         )
     for kind in draw(st.lists(st.sampled_from(OutcomeKind), unique=True, max_size=2)):

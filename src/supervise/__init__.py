@@ -8,9 +8,16 @@ for the talent pool (and if not, exactly what is missing).
 >>> registry = supervise.open()          # or supervise.open("cohorts.db")
 """
 
+from supervise.core.continuing import CycleRequirement, EducationReport, load_requirement
 from supervise.core.eligibility import EligibilityReport, PersonEligibility
 from supervise.core.outcomes import OutcomeTally
-from supervise.core.policy import BUILTIN_POLICIES, Policy, PolicyError, load_policy
+from supervise.core.policy import (
+    BUILTIN_POLICIES,
+    Policy,
+    PolicyError,
+    VersionedPolicy,
+    load_policy,
+)
 from supervise.core.progress import (
     CohortProgress,
     MentorLoad,
@@ -40,6 +47,7 @@ from supervise.model import (
     DEFAULT_PHASES,
     Activity,
     Cohort,
+    ContinuingEducation,
     Credential,
     CredentialLevel,
     Deliverable,
@@ -56,6 +64,7 @@ from supervise.model import (
     PhaseSpec,
     Placement,
     Program,
+    RecordState,
     Requirements,
     Session,
     SessionForm,
@@ -77,10 +86,13 @@ __all__ = [
     "Cohort",
     "CohortProgress",
     "CohortSnapshot",
+    "ContinuingEducation",
     "Credential",
     "CredentialLevel",
+    "CycleRequirement",
     "DateParseError",
     "Deliverable",
+    "EducationReport",
     "EligibilityReport",
     "Enrollment",
     "EnrollmentStatus",
@@ -109,6 +121,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Program",
+    "RecordState",
     "Registry",
     "Requirements",
     "RuleResult",
@@ -121,10 +134,12 @@ __all__ = [
     "TierCounts",
     "TraineeProgress",
     "TraineeStatus",
+    "VersionedPolicy",
     "__version__",
     "default_phases",
     "eligibility",
     "load_policy",
+    "load_requirement",
     "load_targets",
     "open",
     "parse_date",

@@ -81,5 +81,6 @@ from supervise.cli import (  # noqa: E402,F401  (registers the commands)
     maintenance,
     progress,
     report,
+    signoff,
     structure,
 )

@@ -703,17 +703,18 @@ _PROVIDERS = (
 
 
 def _continuing_education(rng: random.Random, held: list[Credential]) -> Iterator[Any]:
-    """Courses each certified person took from their first registration to the end of
-    2024: mostly enough for each three-year cycle, some short (their own generator, so the
-    records above do not change)."""
+    """Courses each certified person took from 2020 (or their registration) to June 2025:
+    mostly enough for a three-year cycle, some short (their own generator, so the records
+    above do not change)."""
     first: dict[str, date] = {}
     for credential in held:
         registered = credential.registered_on or credential.issued_on
         first[credential.person_id] = min(first.get(credential.person_id, registered), registered)
     for person, since in sorted(first.items()):
         keen = rng.random()  # how much of the requirement this person keeps up with
-        day, n = since + timedelta(days=rng.randrange(20, 120)), 0
-        while day <= date(2024, 12, 1):
+        start = max(since, date(2020, 1, 1))  # what an office has on record
+        day, n = start + timedelta(days=rng.randrange(20, 120)), 0
+        while day <= date(2025, 6, 1):
             provider, category = rng.choice(_PROVIDERS)
             n += 1
             yield ContinuingEducation(
@@ -724,4 +725,4 @@ def _continuing_education(rng: random.Random, held: list[Credential]) -> Iterato
                 provider=provider,
                 category=category,
             )
-            day += timedelta(days=int(rng.randrange(90, 150) / (0.4 + keen)))
+            day += timedelta(days=int(rng.randrange(60, 120) / (0.5 + keen)))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from supervise import _display
+from supervise.core.continuing import EducationReport
 from supervise.core.eligibility import EligibilityReport
 from supervise.core.outcomes import OutcomeTally
 from supervise.core.progress import CohortProgress
 from supervise.core.targets import TargetStatus
 from supervise.core.tiers import TierCounts
-from supervise.present import eligibility, frames, progress, structure
+from supervise.present import continuing, eligibility, frames, progress, structure
 
 
 def _one_target_html(status: TargetStatus, lang: str = "zh") -> Any:
@@ -38,5 +39,7 @@ for kind, cls, renderer in (
     ("html", TargetStatus, _one_target_html),
     ("text", TargetStatus, _one_target_text),
     ("frame", TargetStatus, frames.target_frame),
+    ("text", EducationReport, continuing.education_text),
+    ("frame", EducationReport, continuing.education_frame),
 ):
     _display.register(kind, cls, renderer)

@@ -24,7 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import supervise
-from supervise.core.policy import Policy, load_policy
+from supervise.core.policy import Policy, VersionedPolicy, load_policy
 from supervise.dates import parse_date
 from supervise.errors import MissingExtra
 from supervise.model import Enrollment
@@ -107,7 +107,7 @@ def cohort_report(
     registry: Registry,
     cohort_id: str,
     as_of: date | str | None = None,
-    policy: Policy | str | None = None,
+    policy: Policy | VersionedPolicy | str | None = None,
     lang: str = "zh",
     charts: bool | None = None,
 ) -> str:
@@ -141,7 +141,7 @@ def cohort_report(
         outcomes_html(registry.outcomes(cohort=cohort_id, as_of=day), lang),
     ]
     if policy is not None:
-        chosen = policy if isinstance(policy, Policy) else load_policy(policy)
+        chosen = load_policy(policy) if isinstance(policy, str) else policy
         trainees = {e.person_id for e in registry.find(Enrollment, cohort_id=cohort_id)}
         report = registry.eligibility(chosen, day, trainees)
         body += [heading(w["eligibility"], 2), eligibility_view.to_html(report, lang)]
