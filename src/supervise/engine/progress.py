@@ -65,7 +65,7 @@ def tallied(
     plan = engine.keep(("plan", as_of, state), semantics.plan(as_of))
     roster = engine.keep(("roster", *key), semantics.roster(as_of, only))
     phases, rows = engine.keep_arrow(
-        ("phases", *key), semantics.trainee_phases(as_of, tolerance, roster, plan)
+        ("phases", *key), semantics.trainee_phases(as_of, tolerance, roster, plan, only)
     )
     return Tallied(plan, roster, phases, rows)
 
