@@ -212,3 +212,21 @@ def test_ce_command_errors(db_path: Path, tmp_path: Path) -> None:
     code, _, err = run("ce", "--db", db_path, "--within", "-3")
     assert code == 2
     assert "Invalid value for '--within'" in err
+
+
+def test_the_report_in_a_notebook_and_as_a_frame(certified: Registry) -> None:
+    report = certified.continuing_education(AS_OF, within=100)
+    html = report._repr_html_()
+    assert "继续教育 · 截至 2024-12-06 · 每 3 年一个注册周期" in html
+    assert "3 人持证注册，2 人本周期尚未达标，其中 1 人的周期在 100 天内结束" in html
+    assert ">丙<" in html
+    assert ">甲<" not in html
+    assert "3 certified, 2 short this cycle" in report.to_html("en")
+    df = report.to_pandas()
+    assert list(df.columns) == [
+        "person_id", "name", "level", "cycle_starts", "cycle_ends", "hours", "required",
+        "short", "days_left",
+    ]  # fmt: skip
+    assert (df.loc[0, "person_id"], df.loc[0, "short"], str(df.loc[0, "cycle_ends"].date())) == (
+        "c", 60.0, "2025-02-28",
+    )  # fmt: skip

@@ -179,6 +179,13 @@ class EducationReport:
         """A terminal table of those short, most urgent first."""
         return _display.text(self, lang)
 
+    def to_html(self, lang: str = "zh") -> str:
+        """An HTML table of those short, most urgent first."""
+        return _display.html(self, lang)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
     def to_pandas(self) -> DataFrame:
         """One row per person short (as :meth:`to_dict` lists them). Needs pandas."""
         return _display.frame(self)

@@ -40,6 +40,7 @@ for kind, cls, renderer in (
     ("text", TargetStatus, _one_target_text),
     ("frame", TargetStatus, frames.target_frame),
     ("text", EducationReport, continuing.education_text),
+    ("html", EducationReport, continuing.education_html),
     ("frame", EducationReport, continuing.education_frame),
 ):
     _display.register(kind, cls, renderer)

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 from supervise._text import fit, render
 from supervise.model import CredentialLevel
 from supervise.present import check_lang
+from supervise.present.html import Markup, block, line, table
 
 if TYPE_CHECKING:
     from pandas import DataFrame
 
     from supervise.core.continuing import EducationReport
 
-__all__ = ["CSV_COLUMNS", "csv_rows", "education_frame", "education_text"]
+__all__ = ["CSV_COLUMNS", "csv_rows", "education_frame", "education_html", "education_text"]
 
 #: Columns of :func:`csv_rows`, one row per person short.
 CSV_COLUMNS = (
@@ -43,9 +44,8 @@ def csv_rows(report: EducationReport) -> list[dict[str, Any]]:
     return [p.to_dict(report.as_of) for p in _ordered(report)]
 
 
-def education_text(report: EducationReport, lang: str = "zh") -> str:
-    """A title, the requirement, and one row per person short, most urgent first."""
-    check_lang(lang)
+def _head(report: EducationReport, lang: str) -> tuple[str, str, str]:
+    """The title, the requirement and who is counted, in ``lang``."""
     hours = report.requirement.hours
     levels = [lvl for lvl in CredentialLevel if lvl.value in hours]
     if lang == "zh":
@@ -67,7 +67,11 @@ def education_text(report: EducationReport, lang: str = "zh") -> str:
             if report.within is not None
             else ""
         )
-    rows = [_HEADS[lang]] + [
+    return title, need, scope
+
+
+def _rows(report: EducationReport, lang: str) -> list[list[str]]:
+    return [
         [
             p.person_id,
             p.name,
@@ -80,10 +84,29 @@ def education_text(report: EducationReport, lang: str = "zh") -> str:
         ]
         for p in _ordered(report)
     ]
+
+
+def education_text(report: EducationReport, lang: str = "zh") -> str:
+    """A title, the requirement, and one row per person short, most urgent first."""
+    check_lang(lang)
+    title, need, scope = _head(report, lang)
+    rows = [_HEADS[lang], *_rows(report, lang)]
     lines = [fit(title), fit(need), fit(scope), ""]
     if len(rows) == 1:
         return "\n".join(lines[:-1])
     return "\n".join([*lines, render(rows, align="lllrrrrr", gap=1, limits=[0, 6, 14])])
+
+
+def education_html(report: EducationReport, lang: str = "zh") -> Markup:
+    """The same as HTML: the notebook view."""
+    check_lang(lang)
+    title, need, scope = _head(report, lang)
+    return block(
+        line(title, strong=True),
+        line(need, muted=True),
+        line(scope),
+        table(_HEADS[lang], _rows(report, lang), align="lllrrrrr"),
+    )
 
 
 def education_frame(report: EducationReport) -> DataFrame:
