@@ -1,10 +1,12 @@
 # Two commands on a fresh clone with only python3 and make:
 #   make demo   set up .venv and build + summarise the Ningxia example registry (ningxia.db)
 #   make test   set up .venv, lint, type-check and run the test suite
-#   make report-png   write build/report/report.html and render it in headless Chromium to
-#                     build/report/report.png (needs: apt-get install chromium fonts-wqy-microhei)
+#   make report-png   write the cohort, program and province reports into build/report and
+#                     render each in headless Chromium to a PNG
+#                     (needs: apt-get install chromium fonts-wqy-microhei)
 #   make cli-docs     regenerate the command reference in docs/cli.md from the --help texts
 #   make docs-chart   redraw docs/img/chart-without-system-fonts.png with system fonts hidden
+#   make docs-img     redraw the report pictures in docs/img with headless Chromium
 #   make docs         build the documentation site into site/ (mkdocs build --strict)
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +14,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= ningxia.db
 
-.PHONY: demo test pytest lint typecheck bench clean report-png cli-docs docs docs-chart
+.PHONY: demo test pytest lint typecheck bench clean report-png cli-docs docs docs-chart docs-img
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +40,9 @@ cli-docs: $(STAMP)
 docs-chart: $(STAMP)
 	$(BIN)/python scripts/chart_without_fonts.py docs/img/chart-without-system-fonts.png
 
+docs-img: $(STAMP)
+	$(BIN)/python scripts/report_screenshots.py docs/img
+
 # NO_MKDOCS_2_WARNING silences Material's notice about its successor; warnings still fail.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
@@ -56,7 +61,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build site *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) build site *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm $(DB)-columns
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'

@@ -29,6 +29,7 @@ from supervise.model import (
     Pairing,
     Person,
     PhaseSpec,
+    Placement,
     Program,
     Session,
 )
@@ -630,3 +631,61 @@ def target_count(target: Any, records: list[Any], as_of: date) -> int:
         for p in _of(records, Person)
         if target.region is None or (p.region_code or "").startswith(target.region)
     )
+
+
+# -- placements and teams ---------------------------------------------------------------------
+
+
+def placements(records: list[Any], as_of: date, cohorts: list[str] | None) -> list[tuple]:
+    """Rows of ``Placements.rows`` (as tuples): the placements of the chosen cohorts begun by
+    ``as_of``, and whether the date falls within each (one without an end is open)."""
+    names = {p.id: p.name for p in _of(records, Person)}
+    rows = [
+        (
+            pl.cohort_id,
+            pl.person_id,
+            names[pl.person_id],
+            pl.station,
+            pl.region_code,
+            pl.starts_on,
+            pl.ends_on,
+            pl.ends_on is None or pl.ends_on >= as_of,
+        )
+        for pl in _of(records, Placement)
+        if pl.starts_on <= as_of and (cohorts is None or pl.cohort_id in cohorts)
+    ]
+    return sorted(rows, key=lambda r: (r[0], r[3], r[1], r[5]))
+
+
+def teams(records: list[Any], cohort_id: str, as_of: date) -> list[dict]:
+    """``TeamsProgress.to_dict()["teams"]``: the trainees of :func:`progress` grouped by
+    team in roster order, no team last."""
+    found = progress(records, cohort_id, as_of)
+    keys = [s.key for s in _phases(records, found["program_id"])]
+    grouped: dict[Any, list[dict]] = {}
+    for t in found["trainees"]:
+        grouped.setdefault(t["team"], []).append(t)
+    out = []
+    for team in sorted(grouped, key=lambda t: t is None):
+        members = grouped[team]
+        active = [t for t in members if t["status"] != "withdrawn"]
+        out.append(
+            {
+                "team": team,
+                "trainees": [t["person_id"] for t in members],
+                "enrolled": len(members),
+                "withdrawn": len(members) - len(active),
+                "completed": sum(t["status"] == "completed" for t in members),
+                "behind": [t["person_id"] for t in active if t["behind"]],
+                "overdue": [
+                    t["person_id"]
+                    for t in active
+                    if any(p["status"] == "overdue" for p in t["phases"].values())
+                ],
+                "phases_done": {
+                    k: sum(t["phases"][k]["status"] in ("complete", "exempt") for t in active)
+                    for k in keys
+                },
+            }
+        )
+    return out

@@ -41,7 +41,14 @@ from supervise.model import (
 )
 
 ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
-texts = st.text(min_size=1, max_size=12).filter(lambda s: s.strip() != "")
+#: Every character the model stores in free text: anything but lone surrogates, control
+#: characters other than tab and line breaks, and bidirectional overrides.
+TEXT_CHARACTERS = st.characters(
+    exclude_categories=("Cs", "Cc"),
+    include_characters="\t\n\r",
+    exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+)
+texts = st.text(TEXT_CHARACTERS, min_size=1, max_size=12).filter(lambda s: s.strip() != "")
 optional_texts = st.none() | texts
 days = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
 regions = st.none() | st.sampled_from(["64", "6401", "640104", "640121", "350102", "34"])
@@ -111,12 +118,19 @@ def people(draw: st.DrawFn, person_id: str | None = None) -> Person:
 
 @st.composite
 def worlds(
-    draw: st.DrawFn, max_people: int = 6, max_records: int = 12, dense: bool = False
+    draw: st.DrawFn,
+    max_people: int = 6,
+    max_records: int = 12,
+    dense: bool = False,
+    dated: bool = False,
 ) -> list[Any]:
     """A consistent set of records: one program and its phases, 1-2 cohorts, people,
     enrollments, mentors, pairings and every kind of record. With ``dense``, records fall in
     the first five months of their cohort and phase windows near it, so that paces,
-    projections and caps are met often."""
+    projections and caps are met often. With ``dated``, also what an import checks across
+    tables: records dated on or after their cohort's start, session attendees enrolled in
+    the session's cohort (without it, records fall on any date and anyone attends, which
+    the registry's own writes accept)."""
     program = Program(
         id=draw(ids),
         name=draw(texts),
@@ -191,8 +205,11 @@ def worlds(
                 )
             )
     out.extend(_pairings(draw, enrolled, mentoring))
-    when = {c.id: _near(c.starts_on) if dense else days for c in cohorts}
-    out.extend(_records(draw, keys, enrolled, mentoring, person_ids, max_records, when))
+    when = {
+        c.id: _near(c.starts_on) if dense else _after(c.starts_on) if dated else days
+        for c in cohorts
+    }
+    out.extend(_records(draw, keys, enrolled, mentoring, person_ids, max_records, when, dated))
     for pid in person_ids:
         out.extend(_held(draw, pid, _recent(base) if dense else days))
     return out
@@ -241,6 +258,10 @@ def _near(start: date) -> st.SearchStrategy[date]:
     return st.integers(0, 150).map(lambda n: start + timedelta(days=n))
 
 
+def _after(start: date) -> st.SearchStrategy[date]:
+    return st.integers(0, 400).map(lambda n: start + timedelta(days=n))
+
+
 def _records(
     draw: st.DrawFn,
     keys: list[str],
@@ -249,7 +270,10 @@ def _records(
     person_ids: list[str],
     max_records: int,
     when: dict[str, st.SearchStrategy[date]],
+    dated: bool = False,
 ) -> list[Any]:
+    """Records of every kind, each dated by its cohort's strategy in ``when``; with
+    ``dated``, session attendees are enrolled in the session's cohort."""
     out: list[Any] = []
     if enrolled:
         for n in range(draw(st.integers(0, max_records))):
@@ -282,14 +306,16 @@ def _records(
                 )
             )
         for pid, cid in draw(st.lists(st.sampled_from(enrolled), unique=True, max_size=2)):
+            start = draw(days)
+            length = draw(st.none() | st.integers(0, 400))
             out.append(
                 Placement(
                     person_id=pid,
                     cohort_id=cid,
                     station=draw(texts),
                     region_code=draw(regions),
-                    starts_on=draw(days),
-                    ends_on=None,
+                    starts_on=start,
+                    ends_on=None if length is None else start + timedelta(days=length),
                 )
             )
         exempt = draw(
@@ -311,6 +337,9 @@ def _records(
     if mentoring:
         for n in range(draw(st.integers(0, max_records // 2))):
             mid, cid = draw(st.sampled_from(mentoring))
+            trainees = [p for p, c in enrolled if c == cid] if dated else person_ids
+            if not trainees:
+                continue
             out.append(
                 Session(
                     id=f"s{n}",
@@ -320,7 +349,7 @@ def _records(
                     minutes=draw(st.integers(1, 180)),
                     form=draw(st.sampled_from([*SessionForm, SessionForm.GROUP])),
                     phase=draw(st.sampled_from(keys)),
-                    attendees=draw(st.frozensets(st.sampled_from(person_ids), min_size=1)),
+                    attendees=draw(st.frozensets(st.sampled_from(trainees), min_size=1)),
                     **_sign_off(draw, cid, mentoring),
                 )
             )

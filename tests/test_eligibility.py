@@ -111,14 +111,24 @@ def test_everyone_is_assessed_in_person_id_order(report: supervise.EligibilityRe
     assert report.eligible == ("a",)
 
 
-def test_missing_lists_the_unmet_leaves(report: supervise.EligibilityReport) -> None:
+def test_missing_lists_what_is_needed_and_keeps_a_choice_whole(
+    report: supervise.EligibilityReport,
+) -> None:
     assert [(r.kind, r.message_en) for r in report.missing("b")] == [
         ("completed_program", "p not completed"),
     ]
     assert report.missing("a") == []
-    assert [r.kind for r in report.missing("c")] == [
-        "completed_program",
-        "credential_at_least",
+    missing = report.missing("c")
+    assert [r.kind for r in missing] == ["completed_program", "credential_at_least", "any_of"]
+    choice = missing[2]
+    assert (choice.choice, choice.needed) == (True, 1)
+    assert [r.kind for r in choice.options] == ["deliverable_score_at_least", "outcome_present"]
+    assert (
+        choice.message_zh
+        == "需满足其一：尚无已评分的案例研究成果（需达到 85 分）；或 尚无参与地方标准起草记录"
+    )
+    # every alternative is still there, for whoever wants them all
+    assert [r.kind for r in choice.leaves_missing()] == [
         "deliverable_score_at_least",
         "outcome_present",
     ]

@@ -21,6 +21,7 @@ from supervise import (
     Session,
     rules,
 )
+from supervise.present.eligibility import need
 from supervise.semantics.rules import RuleResult
 from tests.test_rules import PROGRAM, check, hours, judge, world
 
@@ -269,6 +270,30 @@ def test_at_least_n_of() -> None:
         "credential_at_least",
         "outcome_present",
     ]
+
+
+def test_what_an_unmet_n_of_m_misses_is_a_choice_only_when_fewer_are_needed() -> None:
+    # actual = how many rules hold, required = n: missing() keeps a choice whole.
+    unmet = judge(rules.at_least_n_of(2, three()), *hours(1))
+    assert (unmet.actual, unmet.required, unmet.needed, unmet.choice) == (1, 2, 1, True)
+    assert [r.kind for r in unmet.options] == ["credential_at_least", "outcome_present"]
+    assert unmet.missing() == [unmet]
+    shown = need(unmet, "zh")
+    assert (shown.heading, shown.options, shown.either) == (
+        "需满足其一：",
+        ("需持有社会工作师及以上职业资格（当前：无）", "尚无入选人才专家库记录"),
+        True,
+    )
+    # Every unmet rule needed: no choice, each is missing on its own.
+    every = judge(rules.at_least_n_of(3, three()), *hours(1))
+    assert (every.needed, every.choice) == (2, False)
+    assert [r.kind for r in every.missing()] == ["credential_at_least", "outcome_present"]
+    assert need(every, "en").heading == ""
+    # Two of three, none held: "2 more of", not "one of".
+    none_held = judge(rules.at_least_n_of(2, three()))
+    assert (none_held.needed, len(none_held.options)) == (2, 3)
+    assert need(none_held, "en").heading == "2 more of: "
+    assert need(none_held, "zh").either is False
 
 
 # -- continuing education --------------------------------------------------------------------

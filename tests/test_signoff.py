@@ -31,6 +31,8 @@ from supervise import (
     Session,
 )
 from supervise.cli import cli
+from supervise.exchange.cells import CellError, typer
+from supervise.lang import localize
 from supervise.registry import Registry
 from supervise.store import SCHEMA_VERSION
 from tests.exchange_files import base, write_folder
@@ -338,7 +340,94 @@ def test_confirm_command_dry_run_then_for_real_then_the_log(demo: Path) -> None:
     ],
 )  # fmt: skip
 def test_confirm_command_errors(demo: Path, args: tuple[str, ...], code: int, message: str) -> None:
-    got, out, err = run("confirm", "--db", demo, *args)
+    got, out, err = run("confirm", "--db", demo, *args, "--lang", "en")
     assert (got, out) == (code, "")
     assert message in err
     assert "Traceback" not in err
+
+
+def test_confirm_command_speaks_the_chosen_language(demo: Path) -> None:
+    late = "activities:nx-2024-b2-a-t2024-14-acco-late"
+    code, out, err = run("confirm", "--db", demo, "--by", "t2024-03", "--record", late)
+    assert (code, out, err) == (
+        1,
+        "",
+        "Error: Activity 'nx-2024-b2-a-t2024-14-acco-late'：signed_by：人员 't2024-03' 不是批次 "
+        "'nx-2024-b2' 的导师（实际为 't2024-03'）\n",
+    )
+    code, out, err = run("confirm", "--db", demo, "--by", "m2024-2", "--record", "people:t2024-05")
+    assert (code, out) == (2, "")
+    assert (
+        "'people:t2024-05'：未知的表 'people'；可审核的记录在 activities (学时记录), "
+        "sessions (督导记录), deliverables (成果)"
+    ) in err
+    code, out, err = run(
+        "confirm", "--db", demo, "--by", "m2024-2", "--record", "people:t2024-05", "--lang", "en"
+    )
+    assert "'people:t2024-05': unknown table 'people'; records are signed off in" in err
+    args = ("confirm", "--db", demo, "--by", "m2024-2", "--on", "2024-10-16", "--all-pending")
+    code, out, _ = run(*args, "--dry-run")
+    assert out.splitlines()[-1] == "（试运行，未写入）m2024-2 于 2024-10-16 确认 1 条记录"
+    assert run("confirm", "--db", demo, "--log")[1] == "无审核记录\n"
+    assert run("confirm", "--db", demo, "--log", "--lang", "en")[1] == "no sign-offs recorded\n"
+
+
+# -- true or false, and caps of zero or more -------------------------------------------------
+
+
+def test_a_flag_is_true_or_false_in_both_languages() -> None:
+    with pytest.raises(supervise.InvalidRecord) as info:
+        Program(id="q", name="项目", pending_counts="yes")  # type: ignore[arg-type]
+    assert str(info.value) == "Program 'q': pending_counts: must be true or false (got 'yes')"
+    assert info.value.message("zh") == (
+        "Program 'q'：pending_counts：必须是 true 或 false（是或否）（实际为 'yes'）"
+    )
+    with pytest.raises(supervise.InvalidRecord) as info:
+        Requirements(max_group_sessions=-1)
+    assert str(info.value) == "Requirements: max_group_sessions: must be at least 0 (got -1)"
+    assert info.value.message("zh") == "Requirements：max_group_sessions：不能小于 0（实际为 -1）"
+    assert Requirements(max_group_sessions=0).max_group_sessions == 0
+
+
+@pytest.mark.parametrize(
+    ("mode", "cell", "value"),
+    [
+        ("text", "是", True), ("text", " FALSE ", False), ("text", "1", True), ("text", "", None),
+        ("guarded", "no", False), ("excel", True, True), ("excel", 0.0, False),
+        ("excel", "否", False), ("excel", None, None), ("json", False, False), ("json", None, None),
+    ],
+)  # fmt: skip
+def test_true_or_false_cells(mode: str, cell: Any, value: bool | None) -> None:
+    assert typer(mode, "boolean")(cell) is value
+
+
+@pytest.mark.parametrize(
+    ("mode", "cell", "en", "zh"),
+    [
+        ("text", "maybe", "must be true or false (是 or 否)", "必须是 true 或 false（是或否）"),
+        ("excel", 2, "must be true or false (是 or 否)", "必须是 true 或 false（是或否）"),
+        ("excel", date(2024, 1, 1), "must be true or false (是 or 否)", "必须是 true 或 false（是或否）"),
+        ("json", "true", "must be true or false", "必须是 true 或 false"),
+        ("json", 1, "must be true or false", "必须是 true 或 false"),
+    ],
+)  # fmt: skip
+def test_a_cell_that_is_neither_true_nor_false_is_refused(
+    mode: str, cell: Any, en: str, zh: str
+) -> None:
+    with pytest.raises(CellError) as info:
+        typer(mode, "boolean")(cell)
+    assert (str(info.value), localize(info.value.reason, "zh")) == (en, zh)
+
+
+def test_import_refuses_a_program_flag_that_is_neither(registry: Registry, tmp_path: Path) -> None:
+    tables = base()
+    tables["programs"] = [["id", "name", "pending_counts"], ["ah", "安徽三区计划", "maybe"]]
+    with pytest.raises(ImportFailed) as info:
+        registry.import_file(write_folder(tmp_path / "bad", tables))
+    assert [str(p) for p in info.value.problems] == [
+        "programs.csv row 2: pending_counts (待审核记录计入进度): must be true or false (是 or 否) "
+        "(got 'maybe')"
+    ]
+    tables["programs"][1][2] = "是"
+    registry.import_file(write_folder(tmp_path / "good", tables))
+    assert registry.get(Program, "ah").pending_counts is True

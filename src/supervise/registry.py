@@ -20,10 +20,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from supervise.core.continuing import EducationReport, load_requirement
 from supervise.core.eligibility import EligibilityReport
 from supervise.core.outcomes import OutcomeTally
+from supervise.core.placements import Placements
 from supervise.core.policy import Policy, VersionedPolicy, load_policy
 from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress
 from supervise.core.targets import Target, TargetStatus, history_dates, target_status, year_before
@@ -33,9 +35,7 @@ from supervise.engine import Engine, RegistryFile, RegistryRows
 from supervise.engine.continuing import continuing_education
 from supervise.engine.eligibility import eligibility
 from supervise.engine.progress import cohorts_progress
-from supervise.engine.structure import outcomes, target_count, tiers
-from supervise.exchange import ImportReport, Progress, import_files
-from supervise.exchange.write import export
+from supervise.engine.structure import outcomes, placements, target_count, tiers
 from supervise.model import Cohort, Program, RecordState
 from supervise.semantics.continuing import DEFAULT_REQUIREMENT, CycleRequirement
 from supervise.store import Store
@@ -47,6 +47,9 @@ from supervise.store.signoff import (
     sign_off,
 )
 from supervise.tables import TABLES
+
+if TYPE_CHECKING:
+    from supervise.exchange import ImportReport, StepCallback
 
 __all__ = ["Registry", "open"]
 
@@ -242,13 +245,28 @@ class Registry(Store):
         """How many trainees of ``cohort``, of ``program``'s cohorts, or of every cohort were
         trained (completed) by ``as_of``, and people per outcome kind among them."""
         day = date.today() if as_of is None else parse_date(as_of)
-        chosen: list[str] | None = None
-        if cohort is not None:
-            chosen = [self.get(Cohort, cohort).id]
-        elif program is not None:
-            self.get(Program, program)
-            chosen = [c.id for c in self.find(Cohort, program_id=program)]
+        chosen = self._chosen_cohorts(program, cohort)
         return outcomes(self.engine, day, chosen, program, cohort)
+
+    def placements(
+        self, program: str | None = None, cohort: str | None = None, as_of: date | str | None = None
+    ) -> Placements:
+        """The placements (实习安排) of ``cohort``, of ``program``'s cohorts, or of every
+        cohort begun by ``as_of`` (default today): who is posted to which station, and
+        whether in post on the date."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        chosen = self._chosen_cohorts(program, cohort)
+        return placements(self.engine, day, chosen, program, cohort)
+
+    def _chosen_cohorts(self, program: str | None, cohort: str | None) -> list[str] | None:
+        """``[cohort]``, ``program``'s cohorts, or ``None`` for all (unknown ids raise
+        :class:`~supervise.errors.NotFound`)."""
+        if cohort is not None:
+            return [self.get(Cohort, cohort).id]
+        if program is not None:
+            self.get(Program, program)
+            return [c.id for c in self.find(Cohort, program_id=program)]
+        return None
 
     def target_status(self, target: Target, as_of: date | str | None = None) -> TargetStatus:
         """Where ``target`` stands on ``as_of`` (default today) and whether the pace of the
@@ -278,7 +296,7 @@ class Registry(Store):
         path: str | os.PathLike[str],
         *,
         dry_run: bool = False,
-        progress: Progress | None = None,
+        on_step: StepCallback | None = None,
     ) -> ImportReport:
         """Import an exchange file in the ``supervise/1`` format: a JSON document, a folder or
         ZIP of CSV files, a single CSV or an XLSX workbook (English or Chinese headers).
@@ -287,9 +305,11 @@ class Registry(Store):
         every problem, and nothing is written. Rows are upserted by key, so importing the same
         file again changes nothing; a person with a new id but a known national ID number is
         matched to the known person. With ``dry_run`` nothing is written either way.
-        ``progress(stage, done, total)``, if given, is called as rows are checked and
+        ``on_step(stage, done, total)``, if given, is called as rows are checked and
         written. See :mod:`supervise.exchange` and docs/exchange.md."""
-        report = import_files(self, [path], dry_run=dry_run, progress=progress)
+        from supervise.exchange import import_files  # the formats load only when used
+
+        report = import_files(self, [path], dry_run=dry_run, on_step=on_step)
         if report.changed and not dry_run and self.path is not None:
             # Bring the columnar copy up to date now, while the import's data is fresh in the
             # page cache, rather than at the first question after it.
@@ -302,9 +322,22 @@ class Registry(Store):
         format: str | None = None,
         include_pii: bool = False,
         headers: str = "en",
+        neutralise_formulas: bool = True,
     ) -> dict[str, int]:
         """Write every record to ``path`` in the ``supervise/1`` format: ``json``, ``csv`` (a
-        folder of files) or ``xlsx``, by default from the suffix of ``path``. National ID and
-        phone numbers are masked unless ``include_pii``; ``headers="zh"`` writes Chinese column
-        labels in CSV and XLSX. Returns the rows written per table."""
-        return export(self, path, format, include_pii=include_pii, headers=headers)
+        folder of files with a manifest), ``zip`` (that folder zipped) or ``xlsx``, by default
+        from the suffix of ``path``, atomically. National ID and phone numbers are masked
+        unless ``include_pii``; ``headers="zh"`` writes Chinese column labels and vocabulary
+        values in CSV and XLSX; ``neutralise_formulas=False`` writes CSV text that would start
+        a spreadsheet formula as it is, for programs rather than spreadsheets. Returns the
+        rows written per table. See :mod:`supervise.exchange.write`."""
+        from supervise.exchange.write import export
+
+        return export(
+            self,
+            path,
+            format,
+            include_pii=include_pii,
+            headers=headers,
+            neutralise_formulas=neutralise_formulas,
+        )

@@ -8,15 +8,17 @@ output is JSON and nothing else.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
 
 import click
 
+from supervise.cli._options import chosen_lang, lang_parameter
 from supervise.errors import SuperviseError
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "all_commands", "cli", "main"]
 
 #: Exit status for a problem with the data or the registry (bad file, unknown cohort, ...).
 EXIT_DATA = 1
@@ -24,14 +26,50 @@ EXIT_DATA = 1
 EXIT_INTERNAL = 3
 
 
+#: Each command by the module that defines it: a command imports only what it needs, so
+#: `supervise progress` does not pay for the exchange formats or the credentials.
+COMMANDS = {
+    "backup": "maintenance",
+    "ce": "continuing",
+    "confirm": "signoff",
+    "credentials": "credentials",
+    "demo": "demo",
+    "eligible": "eligible",
+    "export": "exchange",
+    "import": "exchange",
+    "imports": "maintenance",
+    "keys": "keys",
+    "outcomes": "structure",
+    "progress": "progress",
+    "report": "report",
+    "targets": "structure",
+    "tiers": "structure",
+    "validate": "exchange",
+}
+
+
 class _Group(click.Group):
-    """Turns library errors into one-line messages instead of tracebacks."""
+    """Loads commands when they are asked for, gives every command ``--lang``, and turns
+    library errors into messages in that language instead of tracebacks."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"supervise.cli.{COMMANDS[cmd_name]}")  # registers it
+        return super().get_command(ctx, cmd_name)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(param.name == "lang" for param in cmd.params):
+            cmd.params.append(lang_parameter())
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except SuperviseError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(exc.message(chosen_lang(ctx))) from None
         except BrokenPipeError:  # output piped into `head`: stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_DATA)
@@ -56,7 +94,8 @@ def cli() -> None:
     """Track supervisor training programs: progress, eligibility, exchange.
 
     Every command takes --db PATH (or the SUPERVISE_DB environment variable): the SQLite
-    file holding the registry. Results go to stdout, errors to stderr. Exit status: 0 ok,
+    file holding the registry, and --lang zh|en (or SUPERVISE_LANG; default: the locale,
+    else Chinese). Results go to stdout, errors to stderr. Exit status: 0 ok,
     1 data error, 2 usage error, 3 internal error. `supervise COMMAND --help` shows each
     command with an example.
 
@@ -67,20 +106,13 @@ def cli() -> None:
     """
 
 
+def all_commands() -> dict[str, click.Command]:
+    """Every command, loaded, by name (for the docs and the tests of every command)."""
+    for module in sorted(set(COMMANDS.values())):
+        importlib.import_module(f"supervise.cli.{module}")
+    return dict(sorted(cli.commands.items()))
+
+
 def main() -> None:
     """Entry point of the ``supervise`` script."""
     cli(prog_name="supervise")
-
-
-from supervise.cli import (  # noqa: E402,F401  (registers the commands)
-    credentials,
-    demo,
-    eligible,
-    exchange,
-    keys,
-    maintenance,
-    progress,
-    report,
-    signoff,
-    structure,
-)

@@ -5,16 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 import supervise
 from supervise.dates import DateParseError, parse_date
-from supervise.registry import Registry
+from supervise.errors import NotFound
+from supervise.lang import LANGS, resolve
+from supervise.model import Cohort
+
+if TYPE_CHECKING:
+    from supervise.registry import Registry
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,9 +40,25 @@ def db_option(
     )
 
 
-def open_registry(path: Path) -> Registry:
-    """Open the registry at ``path`` for a command."""
-    return supervise.open(path)
+@contextmanager
+def open_registry(path: Path | None) -> Iterator[Registry]:
+    """The registry at ``path`` (in memory for ``None``) for the length of a command. An
+    unknown cohort id met inside the block is reported with the cohorts there are."""
+    with supervise.open(path) as registry:
+        try:
+            yield registry
+        except NotFound as exc:
+            if exc.record != Cohort.__name__ or exc.known is not None:
+                raise
+            cohorts = registry.find(Cohort)
+            listed = [f"{c.id} ({c.name})" for c in cohorts[:LISTED_COHORTS]]
+            raise NotFound(
+                exc.record, exc.key, known=listed, total=len(cohorts), record_zh="批次"
+            ) from None
+
+
+#: How many cohorts an unknown-cohort message lists before it only counts the rest.
+LISTED_COHORTS = 12
 
 
 def as_of_option(f: F) -> F:
@@ -70,15 +92,50 @@ def format_option(*formats: str) -> Callable[[F], F]:
     )
 
 
+#: Where the language chosen for a command is kept (``ctx.meta``, shared by every context of
+#: one command line), for messages printed after the command ends (errors).
+LANG_KEY = "supervise.lang"
+_LANG_HELP = "Language of messages and labels (default: $SUPERVISE_LANG, else the locale, else zh)."
+
+
+def _lang_settings() -> dict[str, Any]:
+    return {
+        "type": click.Choice(LANGS),
+        "default": None,
+        "callback": _resolve_lang,
+        "help": _LANG_HELP,
+    }
+
+
+def lang_parameter() -> click.Option:
+    """``--lang zh|en`` for a command that does not read it itself: the command line adds
+    it to every command that lacks it (see ``supervise.cli``), for the language of errors."""
+    return click.Option(["--lang"], expose_value=False, **_lang_settings())
+
+
 def lang_option(f: F) -> F:
-    """``--lang zh|en`` for labels and messages."""
-    return click.option(
-        "--lang",
-        type=click.Choice(["zh", "en"]),
-        default="zh",
-        show_default=True,
-        help="Language of labels and messages.",
-    )(f)
+    """``--lang zh|en``: the language of labels and messages, passed to the command as
+    ``lang`` and resolved by :func:`supervise.lang.resolve` when not given."""
+    return click.option("--lang", **_lang_settings())(f)
+
+
+def _resolve_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    try:
+        lang = resolve(value)
+    except ValueError as exc:  # a SUPERVISE_LANG that is neither zh nor en
+        raise click.BadParameter(str(exc)) from None
+    ctx.meta[LANG_KEY] = lang
+    return lang
+
+
+def chosen_lang(ctx: click.Context | None) -> str:
+    """The language of the command under way (its ``--lang``, else the setting, else zh)."""
+    if ctx is not None and LANG_KEY in ctx.meta:
+        return str(ctx.meta[LANG_KEY])
+    try:
+        return resolve()
+    except ValueError:
+        return "zh"
 
 
 def emit_json(data: Any) -> None:
@@ -88,7 +145,9 @@ def emit_json(data: Any) -> None:
 
 def emit_html(title: str, fragment: str, lang: str) -> None:
     """Write ``fragment`` as a complete, self-contained HTML page to stdout."""
-    from supervise.present.html import Markup, page
+    from markupsafe import Markup
+
+    from supervise.present.html import page
 
     click.echo(page(title, [Markup(fragment)], lang), nl=False)
 

@@ -1,5 +1,4 @@
-"""``supervise confirm`` (sign-off of records by a mentor) and ``supervise ce`` (continuing
-education per registration cycle)."""
+"""``supervise confirm``: sign-off of records by a mentor of their cohort (审核确认)."""
 
 from __future__ import annotations
 
@@ -11,16 +10,27 @@ import click
 from supervise._text import render
 from supervise.cli import cli
 from supervise.cli._options import (
-    as_of_option,
     db_option,
-    emit_csv,
     emit_json,
     format_option,
     lang_option,
     open_registry,
 )
 from supervise.dates import DateParseError, parse_date
-from supervise.present.continuing import CSV_COLUMNS, csv_rows
+from supervise.errors import SuperviseError
+from supervise.lang import Catalogue, localize
+
+_T = Catalogue(
+    __name__,
+    {
+        "no_log": ("无审核记录", "no sign-offs recorded"),
+        "record": ("记录", "record"),
+        "state": ("状态", "state"),
+        "by": ("确认人", "by"),
+        "on": ("日期", "on"),
+        "recorded": ("登记时间 (UTC)", "recorded (UTC)"),
+    },
+)
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -92,11 +102,9 @@ def confirm(
             if fmt == "json":
                 emit_json([e.to_dict() for e in entries])
             elif not entries:
-                click.echo("无审核记录" if lang == "zh" else "no sign-offs recorded")
+                click.echo(localize(_T("no_log"), lang))
             else:
-                head = ["记录", "状态", "确认人", "日期", "登记时间 (UTC)"]
-                if lang == "en":
-                    head = ["record", "state", "by", "on", "recorded (UTC)"]
+                head = [localize(_T(k), lang) for k in ("record", "state", "by", "on", "recorded")]
                 rows = [head] + [
                     [
                         f"{e.table}:{e.record_id}",
@@ -116,63 +124,23 @@ def confirm(
                 "choose the records one way: --record, --trainee or --all-pending"
             )
         sign = registry.reject if reject else registry.confirm
-        result = sign(
-            list(records) if records else None,
-            by=mentor,
-            on=on,
-            trainee=trainee,
-            all_pending=all_pending,
-            dry_run=dry_run,
-        )
+        try:
+            result = sign(
+                list(records) if records else None,
+                by=mentor,
+                on=on,
+                trainee=trainee,
+                all_pending=all_pending,
+                dry_run=dry_run,
+            )
+        except ValueError as exc:
+            if isinstance(exc, SuperviseError):
+                raise
+            # A record named wrongly (an unknown table, an id in two tables): a usage error.
+            reason = exc.args[0] if exc.args else str(exc)
+            raise click.UsageError(localize(reason, lang)) from None
+
     if fmt == "json":
         emit_json(result.to_dict())
     else:
         click.echo(result.to_text(lang))
-
-
-@cli.command(short_help="Who is short of continuing education this cycle (继续教育).")
-@db_option()
-@as_of_option
-@click.option(
-    "--within",
-    type=click.IntRange(min=0),
-    metavar="DAYS",
-    help="Only those whose cycle ends within DAYS days.",
-)
-@click.option(
-    "--requirement",
-    "requirement_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="TOML file of the hours each level needs per cycle "
-    "(default: assistant 72, intermediate and senior 90, every 3 years).",
-)
-@format_option("table", "json", "csv")
-@lang_option
-def ce(
-    db_path: Path,
-    as_of: date,
-    within: int | None,
-    requirement_path: Path | None,
-    fmt: str,
-    lang: str,
-) -> None:
-    """Who is short of continuing education in the registration cycle containing the date,
-    and by how much; with --within, only those whose cycle ends that soon.
-
-    Cycles run from each person's registration (registered_on of the highest credential
-    held, else its issue date). The table lists the most urgent first; JSON is the report's
-    to_dict(); CSV has one row per person short.
-
-    \b
-    Examples:
-      supervise ce --db ningxia.db --as-of 2024-12-06
-      supervise ce --db ningxia.db --as-of 2024-12-06 --within 180 --lang en
-    """
-    with open_registry(db_path) as registry:
-        report = registry.continuing_education(as_of, within, requirement_path)
-    if fmt == "json":
-        emit_json(report.to_dict())
-    elif fmt == "csv":
-        emit_csv(csv_rows(report), CSV_COLUMNS)
-    else:
-        click.echo(report.to_text(lang))

@@ -27,6 +27,7 @@ import attrs
 
 from supervise import _display
 from supervise.errors import SuperviseError
+from supervise.lang import Catalogue, localize
 from supervise.model import CredentialLevel
 from supervise.semantics.continuing import DEFAULT_REQUIREMENT, CycleRequirement
 
@@ -41,6 +42,23 @@ __all__ = [
     "load_requirement",
     "requirement_from_dict",
 ]
+
+
+_T = Catalogue(
+    __name__,
+    {
+        "done": (
+            "本周期（{starts} 至 {ends}）继续教育 {hours} 小时（需 {required}）",
+            "{hours} hours of continuing education this cycle ({starts} to {ends}) "
+            "(at least {required})",
+        ),
+        "short": (
+            "本周期（{starts} 至 {ends}）继续教育还差 {short} 小时（已有 {hours}，需 {required}）",
+            "{short} more hours of continuing education needed this cycle ({starts} to "
+            "{ends}): {hours} of {required}",
+        ),
+    },
+)
 
 
 def requirement_from_dict(data: Any) -> CycleRequirement:
@@ -108,25 +126,18 @@ class CycleStatus:
         """Days from ``as_of`` to the cycle's last day."""
         return (self.ends - as_of).days
 
-    def message(self, lang: str = "zh") -> str:
-        """``本周期（…）继续教育还差 12 小时（已有 78，需 90）`` and its English."""
-        if lang == "zh":
-            cycle = f"本周期（{self.starts} 至 {self.ends}）"
-            if not self.short:
-                return f"{cycle}继续教育 {self.hours:g} 小时（需 {self.required:g}）"
-            return (
-                f"{cycle}继续教育还差 {self.short:g} 小时（已有 {self.hours:g}，"
-                f"需 {self.required:g}）"
-            )
-        cycle = f"this cycle ({self.starts} to {self.ends})"
-        if not self.short:
-            return (
-                f"{self.hours:g} hours of continuing education {cycle} (at least {self.required:g})"
-            )
-        return (
-            f"{self.short:g} more hours of continuing education needed {cycle}: "
-            f"{self.hours:g} of {self.required:g}"
+    def message(self, lang: str | None = None) -> str:
+        """``本周期（…）继续教育还差 12 小时（已有 78，需 90）`` or its English, in ``lang``
+        (default: the language setting)."""
+        text = _T(
+            "short" if self.short else "done",
+            starts=self.starts,
+            ends=self.ends,
+            hours=f"{self.hours:g}",
+            required=f"{self.required:g}",
+            short=f"{self.short:g}",
         )
+        return localize(text, lang)
 
     def to_dict(self, as_of: date) -> dict[str, Any]:
         return {
@@ -175,11 +186,12 @@ class EducationReport:
             "short": [p.to_dict(self.as_of) for p in self.due()],
         }
 
-    def to_text(self, lang: str = "zh") -> str:
-        """A terminal table of those short, most urgent first."""
+    def to_text(self, lang: str | None = None) -> str:
+        """A terminal table of those short, most urgent first, in ``lang`` (default: the
+        language setting)."""
         return _display.text(self, lang)
 
-    def to_html(self, lang: str = "zh") -> str:
+    def to_html(self, lang: str | None = None) -> str:
         """An HTML table of those short, most urgent first."""
         return _display.html(self, lang)
 

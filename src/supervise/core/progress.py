@@ -18,14 +18,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, overload
 
 import attrs
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from supervise import _display
+from supervise.lang import Catalogue, localize, resolve
 from supervise.model import REQUIREMENT_NAMES
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pandas import DataFrame
+
+    from supervise.core.teams import TeamsProgress
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -118,9 +120,10 @@ class PhaseProgress:
             and self.group_sessions > self.max_group_sessions
         )
 
-    def notes(self, lang: str = "zh") -> list[str]:
-        """What a reader should know beyond the figures, in ``lang``: group sessions over
-        the cap, records awaiting sign-off, a projection after the due date."""
+    def notes(self, lang: str | None = None) -> list[str]:
+        """What a reader should know beyond the figures, in ``lang`` (default: the language
+        setting): group sessions over the cap, records awaiting sign-off, a projection after
+        the due date."""
         return _notes(self, lang)
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,42 +146,42 @@ class PhaseProgress:
         return data
 
 
-_UNITS = {
-    "zh": {"hours": "小时", "sessions": "次督导", "days": "天", "deliverables": "份成果"},
-    "en": {"hours": "hour", "sessions": "session", "days": "day", "deliverables": "deliverable"},
-}
+_T = Catalogue(
+    __name__,
+    {
+        "capped": (
+            "团体督导最多计 {max} 次，已计满（参加 {attended} 次）",
+            "group sessions count up to {max}: limit reached ({attended} attended)",
+        ),
+        "pending": ("待审核：{amounts}", "awaiting sign-off: {amounts}"),
+        "late": (
+            "按目前进度预计 {projected} 完成（截止 {due}）",
+            "at this pace done on {projected} (due {due})",
+        ),
+        "hours": ("{n} 小时", "{n} hours"),
+        "hours_1": ("{n} 小时", "{n} hour"),
+        "sessions": ("{n} 次督导", "{n} sessions"),
+        "sessions_1": ("{n} 次督导", "{n} session"),
+        "days": ("{n} 天", "{n} days"),
+        "days_1": ("{n} 天", "{n} day"),
+        "deliverables": ("{n} 份成果", "{n} deliverables"),
+        "deliverables_1": ("{n} 份成果", "{n} deliverable"),
+    },
+)
 
 
-def _amount(name: str, value: float, lang: str) -> str:
-    unit = _UNITS[lang][name]
-    if lang == "zh":
-        return f"{value:g} {unit}"
-    return f"{value:g} {unit}{'' if value == 1 else 's'}"
-
-
-def _notes(p: PhaseProgress, lang: str) -> list[str]:
+def _notes(p: PhaseProgress, lang: str | None) -> list[str]:
+    lang = resolve(lang)
     notes = []
     if p.capped:
-        notes.append(
-            f"团体督导最多计 {p.max_group_sessions} 次，已计满（参加 {p.group_sessions} 次）"
-            if lang == "zh"
-            else f"group sessions count up to {p.max_group_sessions}: limit reached "
-            f"({p.group_sessions} attended)"
-        )
-    waiting = [_amount(n, v, lang) for n, v in p.pending.items() if v]
+        notes.append(_T("capped", max=p.max_group_sessions, attended=p.group_sessions))
+    waiting = [_T(n if v != 1 else f"{n}_1", n=f"{v:g}") for n, v in p.pending.items() if v]
     if waiting:
-        notes.append(
-            "待审核：" + "、".join(waiting)
-            if lang == "zh"
-            else "awaiting sign-off: " + ", ".join(waiting)
-        )
+        amounts = ("、" if lang == "zh" else ", ").join(localize(w, lang) for w in waiting)
+        notes.append(_T("pending", amounts=amounts))
     if p.at_risk and p.projected is not None and p.due_on is not None:
-        notes.append(
-            f"按目前进度预计 {p.projected} 完成（截止 {p.due_on}）"
-            if lang == "zh"
-            else f"at this pace done on {p.projected} (due {p.due_on})"
-        )
-    return notes
+        notes.append(_T("late", projected=p.projected, due=p.due_on))
+    return [localize(note, lang) for note in notes]
 
 
 @attrs.frozen(kw_only=True)
@@ -251,12 +254,14 @@ class MentorLoad:
 
 @attrs.frozen(kw_only=True)
 class PhasePlan:
-    """A phase as results show it: key, name, the requirements it sets, its cap on group
+    """A phase as results show it on the date: key, name, the requirements it sets, the
+    share of its window elapsed (``expected``, the same for every trainee), its cap on group
     sessions and its due date."""
 
     key: str
     name: str
     required: Mapping[str, float]
+    expected: float | None = None
     max_group_sessions: int | None = None
     due_on: date | None = None
 
@@ -264,36 +269,30 @@ class PhasePlan:
 @attrs.frozen(kw_only=True, eq=False)
 class ProgressColumns:
     """The columns of one progress run, shared by the :class:`CohortProgress` of every cohort
-    in it: ``roster`` (one row per trainee, numbered by ``trainee`` in cohort and person
-    order: ``cohort_id``, ``person_id``, ``program_id``, ``name``, ``team``), ``rows`` (one
-    row per trainee and phase in no particular order, with the trainee's own figures on
-    each) and each program's phases. Put in order only when a trainee is first read."""
+    in it: ``trainees`` (one row per trainee in cohort and person order: ``cohort_id``,
+    ``person_id``, ``program_id``, ``name``, ``team``, ``trainee_status``, ``progress``,
+    ``trainee_behind``, ``projected_completion``, ``trainee_at_risk``), ``rows`` (one row per
+    trainee and phase, in the same trainee order and then phase order) and each program's
+    phases."""
 
-    roster: pa.Table
+    trainees: pa.Table
     rows: pa.Table
     plans: Mapping[str, tuple[PhasePlan, ...]]
 
     @functools.cached_property
-    def ordered(self) -> tuple[pa.Table, pa.Table, tuple[int, ...]]:
-        """The phase rows in trainee and phase order; the trainees with their own figures;
-        and where each trainee's phase rows start (and one past the last)."""
-        order = pc.sort_indices(self.rows, [("trainee", "ascending"), ("position", "ascending")])
-        rows = self.rows.take(order)
+    def offsets(self) -> tuple[int, ...]:
+        """Where each trainee's phase rows start, and one past the last."""
         offsets = [0]
-        for program in self.roster.column("program_id").to_pylist():
+        for program in self.trainees.column("program_id").to_pylist():
             offsets.append(offsets[-1] + max(1, len(self.plans.get(program, ()))))
-        if offsets[-1] != rows.num_rows:
+        if offsets[-1] != self.rows.num_rows:
             raise ValueError("phase rows do not match the trainees' programs")
-        first = rows.take(pa.array(offsets[:-1], pa.int64()))
-        trainees = self.roster
-        for name in _TRAINEE_CELLS:
-            trainees = trainees.append_column(name, first.column(name))
-        return rows, trainees, tuple(offsets)
+        return tuple(offsets)
 
     def build(self, start: int, stop: int) -> list[TraineeProgress]:
-        """The trainees of roster rows ``start`` to ``stop``, as objects."""
-        rows, trainees, offsets = self.ordered
-        people = trainees.slice(start, stop - start).to_pylist()
+        """The trainees of rows ``start`` to ``stop``, as objects."""
+        rows, offsets = self.rows, self.offsets
+        people = self.trainees.slice(start, stop - start).to_pylist()
         first, last = offsets[start], offsets[stop]
         cells = {
             name: rows.column(name).slice(first, last - first).to_pylist() for name in _PHASE_CELLS
@@ -309,7 +308,7 @@ class ProgressColumns:
                         name=spec.name,
                         status=PhaseStatus(cells["status"][at]),
                         fraction=cells["fraction"][at],
-                        expected=cells["expected"][at],
+                        expected=spec.expected,
                         achieved={n: cells[n][at] for n in spec.required},
                         required=spec.required,
                         behind=cells["behind"][at],
@@ -341,7 +340,6 @@ class ProgressColumns:
 _PHASE_CELLS = (
     "status",
     "fraction",
-    "expected",
     "behind",
     *REQUIREMENT_NAMES,
     *(f"pending_{n}" for n in REQUIREMENT_NAMES),
@@ -349,14 +347,6 @@ _PHASE_CELLS = (
     "projected",
     "at_risk",
 )
-_TRAINEE_CELLS = (
-    "trainee_status",
-    "progress",
-    "trainee_behind",
-    "projected_completion",
-    "trainee_at_risk",
-)
-_ROSTER = ("cohort_id", "person_id", "program_id", "name", "team")
 
 
 class TraineeRows(Sequence[TraineeProgress]):
@@ -399,15 +389,17 @@ class TraineeRows(Sequence[TraineeProgress]):
     def column(self, name: str) -> list[Any]:
         """One column of the trainee rows (``person_id``, ``trainee_status``,
         ``trainee_behind``, ...) without building objects."""
-        table = self.columns.roster if name in _ROSTER else self.columns.ordered[1]
+        table = self.columns.trainees
         values: list[Any] = table.column(name).slice(self.start, len(self)).to_pylist()
         return values
 
     def arrow(self) -> tuple[pa.Table, pa.Table]:
         """This cohort's trainee rows and trainee-phase rows (in order), as Arrow tables."""
-        rows, trainees, offsets = self.columns.ordered
-        first, last = offsets[self.start], offsets[self.stop]
-        return trainees.slice(self.start, len(self)), rows.slice(first, last - first)
+        columns = self.columns
+        first, last = columns.offsets[self.start], columns.offsets[self.stop]
+        return columns.trainees.slice(self.start, len(self)), columns.rows.slice(
+            first, last - first
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -451,6 +443,18 @@ class CohortProgress:
             return tuple(p for p, b in zip(rows.column("person_id"), flags, strict=True) if b)
         return tuple(t.person_id for t in rows if t.at_risk)
 
+    @property
+    def overdue(self) -> tuple[str, ...]:
+        """Person ids of trainees with some phase overdue (past its due date and not
+        complete), withdrawn trainees left out, in roster order."""
+        from supervise.core.teams import trainee_rows
+
+        return tuple(
+            person
+            for person, _, status, _, phases in trainee_rows(self)
+            if status != "withdrawn" and "overdue" in phases
+        )
+
     def phase_counts(self) -> dict[str, dict[str, int]]:
         """Per phase, how many (non-withdrawn) trainees are in each status."""
         return {key: dict(self.counts[key]) for key, _ in self.phases}
@@ -480,15 +484,25 @@ class CohortProgress:
         ``phases`` (status counts per phase) or ``mentors``. Needs ``supervise[pandas]``."""
         return _display.frame(self, table)
 
-    def to_html(self, lang: str = "zh") -> str:
-        """A compact HTML table, statuses coloured, in ``lang`` (``zh`` or ``en``)."""
+    def by_team(self) -> TeamsProgress:
+        """This progress team by team (``Enrollment.team``): trainees, withdrawn,
+        completed, who is behind, who has an overdue phase, phases done; grouped from these
+        same figures."""
+        from supervise.core.teams import teams_of
+
+        return teams_of(self)
+
+    def to_html(self, lang: str | None = None) -> str:
+        """A compact HTML table, statuses coloured, in ``lang`` (``zh`` or ``en``; default:
+        the language setting, :func:`supervise.lang.resolve`)."""
         return _display.html(self, lang)
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def to_text(self, lang: str = "zh") -> str:
-        """A terminal table: summary, one row per trainee, mentor load, outcomes."""
+    def to_text(self, lang: str | None = None) -> str:
+        """A terminal table: summary, one row per trainee, mentor load, outcomes, in
+        ``lang`` (default: the language setting)."""
         return _display.text(self, lang)
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ here nothing is ever installed or fetched. The SQLite reader comes from the
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import os
 import shutil
@@ -23,6 +24,12 @@ __all__ = ["connect", "load_sqlite_reader"]
 _EXTENSION = Path("extensions") / f"v{duckdb.__version__}" / "sqlite.duckdb_extension"
 
 
+#: DuckDB's working memory; beyond it, intermediate results spill to a temporary folder.
+#: ``SUPERVISE_MEMORY`` (e.g. ``2GB``) changes it. Kept modest so that a province-wide answer
+#: fits beside the caller's own data (DuckDB's own default is 80% of the machine).
+MEMORY_LIMIT = "512MB"
+
+
 def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """A fresh in-memory DuckDB connection that never installs or downloads anything."""
     config: dict[str, str | bool | int | float | list[str]] = {
@@ -30,10 +37,17 @@ def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
         "autoload_known_extensions": "false",
         # Row order is fixed by ORDER BY where it matters; dropping it elsewhere saves work.
         "preserve_insertion_order": "false",
+        "memory_limit": os.environ.get("SUPERVISE_MEMORY", MEMORY_LIMIT),
+        "temp_directory": os.path.join(tempfile.gettempdir(), f"supervise-spill-{os.getpid()}"),
     }
     if threads is not None:
         config["threads"] = threads
-    return duckdb.connect(":memory:", config=config)
+    con = duckdb.connect(":memory:", config=config)
+    # DuckDB's bar would write to the caller's stdout (a CLI's JSON, say); in Jupyter without
+    # ipywidgets DuckDB refuses to change the setting, and draws no bar there anyway.
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def load_sqlite_reader(con: duckdb.DuckDBPyConnection) -> None:

@@ -8,12 +8,14 @@ from typing import Any, ClassVar
 
 import attrs
 
-from supervise.errors import NationalIdWarning
+from supervise.errors import NationalIdWarning, reason_of
+from supervise.lang import Catalogue
 from supervise.model._fields import (
     check_order,
     converted,
     day,
     fail,
+    identifier,
     number,
     optional_day,
     optional_text,
@@ -33,16 +35,20 @@ from supervise.pii import (
 
 __all__ = ["ContinuingEducation", "Credential", "Outcome", "Person"]
 
+_T = Catalogue(
+    __name__, {"text": ("必须是文本", "must be text"), "not_text": ("<不是文本>", "<not text>")}
+)
+
 
 def _national_id(value: Any, instance: Any, field: attrs.Attribute[Any]) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise fail(instance, field.name, "<not text>", "must be text")
+        raise fail(instance, field.name, _T("not_text"), _T("text"))
     try:
         number, warning = check_national_id(value)
     except ValueError as exc:
-        raise fail(instance, field.name, mask_national_id(value.strip()), str(exc)) from None
+        raise fail(instance, field.name, mask_national_id(value.strip()), reason_of(exc)) from None
     if warning:
         warnings.warn(warning, NationalIdWarning, stacklevel=4)
     return number
@@ -52,12 +58,13 @@ def _phone(value: Any, instance: Any, field: attrs.Attribute[Any]) -> str | None
     if value is None:
         return None
     if not isinstance(value, str):
-        raise fail(instance, field.name, "<not text>", "must be text")
+        raise fail(instance, field.name, _T("not_text"), _T("text"))
     try:
         return normalize_phone(value)
     except ValueError as exc:
         # the same masked form as the message: the number without separators
-        raise fail(instance, field.name, mask_phone(compact_phone(value)), str(exc)) from None
+        masked = mask_phone(compact_phone(value))
+        raise fail(instance, field.name, masked, reason_of(exc)) from None
 
 
 def _masked(mask: Any) -> Any:
@@ -76,7 +83,7 @@ class Person:
     __table__: ClassVar[str] = "people"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = text("人员编号")
+    id: str = identifier("人员编号")
     name: str = text("姓名")
     national_id: str | None = converted(
         _national_id,
@@ -104,7 +111,7 @@ class Credential:
     __table__: ClassVar[str] = "credentials"
     __key__: ClassVar[tuple[str, ...]] = ("person_id", "level", "issued_on")
 
-    person_id: str = text("人员编号")
+    person_id: str = identifier("人员编号")
     level: CredentialLevel = vocab(CredentialLevel, "等级")
     certificate_no: str | None = optional_text("证书编号")
     issued_on: date = day("发证日期")
@@ -131,8 +138,8 @@ class ContinuingEducation:
     __table__: ClassVar[str] = "continuing_education"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = text("记录编号")
-    person_id: str = text("人员编号")
+    id: str = identifier("记录编号")
+    person_id: str = identifier("人员编号")
     on: date = day("日期")
     hours: float = number("学时", 0, 1000, low_open=True, places=HOURS_PLACES)
     provider: str | None = optional_text("培训机构")
@@ -147,7 +154,7 @@ class Outcome:
     __table__: ClassVar[str] = "outcomes"
     __key__: ClassVar[tuple[str, ...]] = ("person_id", "kind", "on")
 
-    person_id: str = text("人员编号")
+    person_id: str = identifier("人员编号")
     kind: OutcomeKind = vocab(OutcomeKind, "成效类型")
     on: date = day("日期")
     detail: str | None = optional_text("说明")

@@ -12,6 +12,7 @@ from supervise.model._fields import (
     count,
     day,
     flag,
+    identifier,
     nested,
     number,
     optional_day,
@@ -42,7 +43,7 @@ class Program:
     __table__: ClassVar[str] = "programs"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = text("项目编号")
+    id: str = identifier("项目编号")
     name: str = text("项目名称")
     region_code: str | None = region("行政区划代码")
     sponsor: str | None = optional_text("主办单位")
@@ -94,8 +95,8 @@ class PhaseSpec:
     __table__: ClassVar[str] = "phases"
     __key__: ClassVar[tuple[str, ...]] = ("program_id", "key")
 
-    program_id: str = text("项目编号")
-    key: str = text("环节代码")
+    program_id: str = identifier("项目编号")
+    key: str = identifier("环节代码")
     name: str = text("环节名称")
     order: int = count("顺序", required=True)
     starts_on: date | None = optional_day("开始日期")
@@ -119,8 +120,8 @@ class Cohort:
     __table__: ClassVar[str] = "cohorts"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = text("批次编号")
-    program_id: str = text("项目编号")
+    id: str = identifier("批次编号")
+    program_id: str = identifier("项目编号")
     name: str = text("批次名称")
     starts_on: date = day("开始日期")
     ends_on: date = day("结束日期")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from supervise._text import fit, render
+from supervise import _text
+from supervise.lang import Catalogue
 from supervise.model import CredentialLevel
-from supervise.present import check_lang
-from supervise.present.html import Markup, block, line, table
+from supervise.present import check_lang, sayer
+from supervise.present.html import block, line, table
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
     from pandas import DataFrame
 
     from supervise.core.continuing import EducationReport
@@ -29,10 +31,41 @@ CSV_COLUMNS = (
     "short",
     "days_left",
 )
-_HEADS = {
-    "zh": ["人员", "姓名", "等级", "本周期", "已有", "需", "还差", "剩余天数"],
-    "en": ["person", "name", "level", "this cycle", "done", "needed", "short", "days left"],
-}
+_T = Catalogue(
+    __name__,
+    {
+        "person": ("人员", "person"),
+        "name": ("姓名", "name"),
+        "level": ("等级", "level"),
+        "cycle": ("本周期", "this cycle"),
+        "done": ("已有", "done"),
+        "needed": ("需", "needed"),
+        "short": ("还差", "short"),
+        "days_left": ("剩余天数", "days left"),
+        "title": (
+            "继续教育 · 截至 {as_of} · 每 {years} 年一个注册周期",
+            "continuing education · as of {as_of} · {years}-year registration cycles",
+        ),
+        "need": ("每周期要求：{levels}", "per cycle: {levels}"),
+        "level_hours": ("{level} {hours} 小时", "{level} {hours} h"),
+        "scope": (
+            "{certified} 人持证注册，{short} 人本周期尚未达标",
+            "{certified} certified, {short} short this cycle",
+        ),
+        "scope_within": (
+            "{certified} 人持证注册，{short} 人本周期尚未达标，其中 {due} 人的周期在 {within} "
+            "天内结束",
+            "{certified} certified, {short} short this cycle, {due} of them with a cycle "
+            "ending within {within} days",
+        ),
+    },
+)
+_COLUMNS = ("person", "name", "level", "cycle", "done", "needed", "short", "days_left")
+
+
+def _heads(lang: str) -> list[str]:
+    say = sayer(_T, lang)
+    return [say(key) for key in _COLUMNS]
 
 
 def _ordered(report: EducationReport) -> list[Any]:
@@ -46,27 +79,22 @@ def csv_rows(report: EducationReport) -> list[dict[str, Any]]:
 
 def _head(report: EducationReport, lang: str) -> tuple[str, str, str]:
     """The title, the requirement and who is counted, in ``lang``."""
+    say = sayer(_T, lang)
     hours = report.requirement.hours
     levels = [lvl for lvl in CredentialLevel if lvl.value in hours]
-    if lang == "zh":
-        title = f"继续教育 · 截至 {report.as_of} · 每 {report.requirement.years} 年一个注册周期"
-        need = "每周期要求：" + " · ".join(f"{lvl.zh} {hours[lvl.value]:g} 小时" for lvl in levels)
-        scope = f"{len(report.people)} 人持证注册，{len(report.short())} 人本周期尚未达标" + (
-            f"，其中 {len(report.due())} 人的周期在 {report.within} 天内结束"
-            if report.within is not None
-            else ""
-        )
+    title = say("title", as_of=report.as_of, years=report.requirement.years)
+    need = say(
+        "need",
+        levels=" · ".join(
+            say("level_hours", level=lvl.label(lang), hours=f"{hours[lvl.value]:g}")
+            for lvl in levels
+        ),
+    )
+    counts = {"certified": len(report.people), "short": len(report.short())}
+    if report.within is None:
+        scope = say("scope", **counts)
     else:
-        title = (
-            f"continuing education · as of {report.as_of} · "
-            f"{report.requirement.years}-year registration cycles"
-        )
-        need = "per cycle: " + " · ".join(f"{lvl.value} {hours[lvl.value]:g} h" for lvl in levels)
-        scope = f"{len(report.people)} certified, {len(report.short())} short this cycle" + (
-            f", {len(report.due())} of them with a cycle ending within {report.within} days"
-            if report.within is not None
-            else ""
-        )
+        scope = say("scope_within", **counts, due=len(report.due()), within=report.within)
     return title, need, scope
 
 
@@ -75,7 +103,7 @@ def _rows(report: EducationReport, lang: str) -> list[list[str]]:
         [
             p.person_id,
             p.name,
-            p.level.zh if lang == "zh" else p.level.value,
+            p.level.label(lang),
             f"{p.starts}~{p.ends}",
             f"{p.hours:g}",
             f"{p.required:g}",
@@ -86,26 +114,27 @@ def _rows(report: EducationReport, lang: str) -> list[list[str]]:
     ]
 
 
-def education_text(report: EducationReport, lang: str = "zh") -> str:
+def education_text(report: EducationReport, lang: str | None = None, columns: int = 80) -> str:
     """A title, the requirement, and one row per person short, most urgent first."""
-    check_lang(lang)
+    lang = check_lang(lang)
     title, need, scope = _head(report, lang)
-    rows = [_HEADS[lang], *_rows(report, lang)]
-    lines = [fit(title), fit(need), fit(scope), ""]
+    rows = [_heads(lang), *_rows(report, lang)]
+    lines = [_text.fit(title, columns), _text.fit(need, columns), _text.fit(scope, columns)]
     if len(rows) == 1:
-        return "\n".join(lines[:-1])
-    return "\n".join([*lines, render(rows, align="lllrrrrr", gap=1, limits=[0, 6, 14])])
+        return "\n".join(lines)
+    table = _text.render(rows, align="lllrrrrr", gap=1, limits=[0, 6, 14])
+    return "\n".join([*lines, "", table])
 
 
-def education_html(report: EducationReport, lang: str = "zh") -> Markup:
+def education_html(report: EducationReport, lang: str | None = None) -> Markup:
     """The same as HTML: the notebook view."""
-    check_lang(lang)
+    lang = check_lang(lang)
     title, need, scope = _head(report, lang)
     return block(
         line(title, strong=True),
         line(need, muted=True),
         line(scope),
-        table(_HEADS[lang], _rows(report, lang), align="lllrrrrr"),
+        table(_heads(lang), _rows(report, lang), align="lllrrrrr"),
     )
 
 

@@ -157,27 +157,32 @@ class PersonFacts:
         return f"{alias}.value"
 
     def completed(self, program: str | None) -> str:
-        only = "" if program is None else f"AND r.program_id = {literal.text(program)}"
+        # One join for every completed_program rule of a policy: the programs each person
+        # completed, as a list (a policy may name ten programs).
         t = self._tables()
         alias = self._join(
-            ("completed", program),
-            f"SELECT DISTINCT r.person_id FROM {t.roster} r "
+            ("completed",),
+            f"SELECT r.person_id, list(DISTINCT r.program_id) AS programs FROM {t.roster} r "
             f"JOIN {t.phases} x ON x.trainee = r.trainee "
-            f"WHERE x.trainee_status = 'completed' {only}",
+            "WHERE x.trainee_status = 'completed' AND coalesce(x.position, 0) = 0 "
+            "GROUP BY r.person_id",
         )
-        return f"({alias}.person_id IS NOT NULL)"
+        if program is None:
+            return f"({alias}.person_id IS NOT NULL)"
+        return f"coalesce(list_contains({alias}.programs, {literal.text(program)}), false)"
 
     def phase_done(self, program: str, phase: str) -> str:
         t = self._tables()
         alias = self._join(
-            ("phase_done", program, phase),
-            f"SELECT DISTINCT r.person_id FROM {t.roster} r "
+            ("phase_done",),
+            "SELECT r.person_id, list(DISTINCT {'program': r.program_id, 'phase': k.key}) "
+            f"AS done FROM {t.roster} r "
             f"JOIN {t.phases} x ON x.trainee = r.trainee "
             f"JOIN {t.plan} k ON k.program_id = r.program_id AND k.position = x.position "
-            f"WHERE x.done AND r.program_id = {literal.text(program)} "
-            f"AND k.key = {literal.text(phase)}",
+            "WHERE x.done GROUP BY r.person_id",
         )
-        return f"({alias}.person_id IS NOT NULL)"
+        wanted = f"{{'program': {literal.text(program)}, 'phase': {literal.text(phase)}}}"
+        return f"coalesce(list_contains({alias}.done, {wanted}), false)"
 
     def credential(self) -> str:
         alias = self._join(("credential",), credential_held(self.as_of))

@@ -192,7 +192,8 @@ submitted AS (
     GROUP BY d.cohort_id, d.person_id, d.phase
 ),
 exempt AS (
-    SELECT DISTINCT cohort_id, person_id, phase FROM exemptions WHERE granted_on <= {on}
+    SELECT DISTINCT cohort_id, person_id, phase FROM exemptions
+    WHERE granted_on <= {on} {only("")}
 ),
 joined AS (
     SELECT r.trainee, r.withdrawn, r.cohort_starts_on, p.*,

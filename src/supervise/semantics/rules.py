@@ -22,6 +22,7 @@ from typing import Any, ClassVar, NamedTuple, Protocol, cast
 import attrs
 
 from supervise.dates import parse_date
+from supervise.lang import resolve
 from supervise.model import CredentialLevel, OutcomeKind, SessionForm, Vocabulary, phase_label
 from supervise.semantics import literal
 
@@ -187,18 +188,57 @@ class RuleResult:
     message_en: str
     rules: tuple[RuleResult, ...] = ()
 
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+    def message(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the language setting,
+        :func:`supervise.lang.resolve`)."""
+        return self.message_zh if resolve(lang) == "zh" else self.message_en
 
     def leaves_missing(self) -> list[RuleResult]:
-        """The unmet results that say what is missing: this one for a simple rule; the unmet
-        children of an ``all_of``; every alternative of an unmet ``any_of`` or
-        ``at_least_n_of``."""
+        """Every unmet simple result under this one, alternatives included: this one for a
+        simple rule; the unmet children of an ``all_of``; every alternative of an unmet
+        ``any_of`` or ``at_least_n_of``. What a person must do is :meth:`missing`, which
+        keeps choices whole."""
         if self.met:
             return []
-        if self.kind in ("all_of", "any_of", "at_least_n_of"):
+        if self.kind in _COUNTING:
             return [leaf for child in self.rules for leaf in child.leaves_missing()]
         return [self]
+
+    @property
+    def options(self) -> tuple[RuleResult, ...]:
+        """The unmet rules of an unmet combination: for a :attr:`choice`, the alternatives
+        left to choose from; empty for a simple rule or a met one."""
+        if self.met or self.kind not in _COUNTING:
+            return ()
+        return tuple(r for r in self.rules if not r.met)
+
+    @property
+    def needed(self) -> int:
+        """How many of :attr:`options` must still be met: every one for an ``all_of``, one
+        for an ``any_of``, ``n`` less those met for an ``at_least_n_of``; 1 for an unmet
+        simple rule (or ``not``), 0 when met."""
+        if self.met:
+            return 0
+        if self.kind not in _COUNTING:
+            return 1
+        # Combinations that count: actual is how many rules hold, required how many must.
+        return int(self.required) - int(self.actual)
+
+    @property
+    def choice(self) -> bool:
+        """An unmet combination that leaves a choice: fewer of its unmet rules are needed
+        than there are (an ``any_of`` with two unmet alternatives needs one of them)."""
+        return bool(self.options) and self.needed < len(self.options)
+
+    def missing(self) -> list[RuleResult]:
+        """What is missing, each item needed: this result for an unmet simple rule (or
+        ``not``); for an unmet :attr:`choice`, this result whole (meet :attr:`needed` of its
+        :attr:`options`); for any other combination, what each unmet rule is missing."""
+        if self.met:
+            return []
+        if self.kind not in _COUNTING or self.choice:
+            return [self]
+        return [item for option in self.options for item in option.missing()]
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -1022,8 +1062,10 @@ class AllOf(_Composite):
             actual=int(value),
             required=len(children),
             rules=tuple(children),
-            message_zh="全部满足" if met else "；".join(c.message_zh for c in missing),
-            message_en="all met" if met else "; ".join(c.message_en for c in missing),
+            message_zh="全部满足"
+            if met
+            else "；".join(_clause(c, "zh", c.choice) for c in missing),
+            message_en="all met" if met else "; ".join(_clause(c, "en", c.choice) for c in missing),
         )
 
 
@@ -1049,10 +1091,10 @@ class AnyOf(_Composite):
             rules=tuple(children),
             message_zh=first.message_zh
             if first
-            else "需满足其一：" + "；或 ".join(c.message_zh for c in children),
+            else "需满足其一：" + "；或 ".join(_clause(c, "zh", _several(c)) for c in children),
             message_en=first.message_en
             if first
-            else "one of: " + "; or ".join(c.message_en for c in children),
+            else "one of: " + "; or ".join(_clause(c, "en", _several(c)) for c in children),
         )
 
 
@@ -1091,11 +1133,11 @@ class AtLeastNOf(_Composite):
             more = self.n - held
             zh = (
                 f"还需满足 {more} 项（已满足 {held} 项，需 {total} 项中至少 {self.n} 项）："
-                + "；".join(c.message_zh for c in missing)
+                + "；".join(_clause(c, "zh", _several(c)) for c in missing)
             )
             en = (
                 f"{more} more of these needed ({held} of {total} met, at least {self.n}): "
-                + "; ".join(c.message_en for c in missing)
+                + "; ".join(_clause(c, "en", _several(c)) for c in missing)
             )
         return RuleResult(
             kind=self.kind,
@@ -1106,6 +1148,20 @@ class AtLeastNOf(_Composite):
             message_zh=zh,
             message_en=en,
         )
+
+
+def _several(result: RuleResult) -> bool:
+    """Whether ``result`` asks for more than one thing, or for a choice."""
+    return result.choice or len(result.missing()) > 1
+
+
+def _clause(result: RuleResult, lang: str, bracket: bool) -> str:
+    """The message of a nested rule, bracketed when it would otherwise run into the
+    message around it (a choice inside a list of needs, several needs inside a choice)."""
+    text = result.message(lang)
+    if not bracket:
+        return text
+    return f"（{text}）" if lang == "zh" else f"({text})"
 
 
 def _rule(value: Any) -> Rule:
@@ -1152,6 +1208,9 @@ class Not(Rule):
 
 
 _COMPOSITE = ("all_of", "any_of", "at_least_n_of", "not")
+#: Combinations whose ``actual`` counts the rules that hold and whose ``required`` is how many
+#: must: what is missing from them is a count of their unmet rules (all, or a choice).
+_COUNTING = ("all_of", "any_of", "at_least_n_of")
 
 #: Every rule kind by its name in policy files.
 KINDS: dict[str, type[Rule]] = {

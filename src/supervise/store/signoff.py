@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from supervise.errors import IntegrityError, NotFound
+from supervise.errors import IntegrityError, NotFound, shown_in_both
+from supervise.lang import Catalogue, Text, localize, resolve
 from supervise.model import SIGNED_TABLES, RecordState, model_for_table
 from supervise.store.sql import q
 from supervise.tables import TABLES
@@ -26,6 +27,59 @@ if TYPE_CHECKING:
     from supervise.store.store import Store
 
 __all__ = ["SignOff", "SignOffResult", "list_sign_offs", "parse_record", "sign_off"]
+
+_T = Catalogue(
+    __name__,
+    {
+        "confirmed": ("{by} 于 {on} 确认 {n} 条记录", "{by} confirmed {n} records on {on}"),
+        "confirmed_1": ("{by} 于 {on} 确认 {n} 条记录", "{by} confirmed {n} record on {on}"),
+        "rejected": ("{by} 于 {on} 退回 {n} 条记录", "{by} rejected {n} records on {on}"),
+        "rejected_1": ("{by} 于 {on} 退回 {n} 条记录", "{by} rejected {n} record on {on}"),
+        "would_confirmed": (
+            "{by} 于 {on} 确认 {n} 条记录",
+            "{by} would have confirmed {n} records on {on}",
+        ),
+        "would_confirmed_1": (
+            "{by} 于 {on} 确认 {n} 条记录",
+            "{by} would have confirmed {n} record on {on}",
+        ),
+        "would_rejected": (
+            "{by} 于 {on} 退回 {n} 条记录",
+            "{by} would have rejected {n} records on {on}",
+        ),
+        "would_rejected_1": (
+            "{by} 于 {on} 退回 {n} 条记录",
+            "{by} would have rejected {n} record on {on}",
+        ),
+        "unchanged": ("，{n} 条已是该状态", "; {n} already so"),
+        "dry_run": ("（试运行，未写入）{summary}", "{summary} (dry run: nothing was written)"),
+        "not_mentor": (
+            "人员 {person} 不是批次 {cohort} 的导师",
+            "person {person} is not a mentor in cohort {cohort}",
+        ),
+        "unknown_table": (
+            "{text}：未知的表 {table}；可审核的记录在 {tables}",
+            "{text}: unknown table {table}; records are signed off in {tables}",
+        ),
+        "two_tables": (
+            "{text} 是 {tables} 中记录的编号：请写明是哪一个，例如 {example}",
+            "{text} is the id of records in {tables}: say which, as {example}",
+        ),
+        "not_signed": (
+            "{table} 的记录不需审核（只有 {tables}）",
+            "records of {table} are not signed off (only {tables})",
+        ),
+        "submitted": (
+            "记录只能被确认或退回；待审核是记录的初始状态",
+            "records are confirmed or rejected; submitted is where they start",
+        ),
+        "one_way": (
+            "请只用一种方式选择记录：records、trainee 或 all_pending",
+            "choose the records one way: records, trainee or all_pending",
+        ),
+        "record": ("记录", "record"),
+    },
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -83,33 +137,22 @@ class SignOffResult:
             "unchanged": [{"table": t, "record_id": r} for t, r in self.unchanged],
         }
 
-    def to_text(self, lang: str = "zh") -> str:
-        """One line per record changed, then a summary."""
-        verb = {
-            ("zh", RecordState.CONFIRMED): "确认",
-            ("zh", RecordState.REJECTED): "退回",
-            ("en", RecordState.CONFIRMED): "confirmed",
-            ("en", RecordState.REJECTED): "rejected",
-        }[(lang, self.state)]
+    def to_text(self, lang: str | None = None) -> str:
+        """One line per record changed, then a summary, in ``lang`` (default: the language
+        setting)."""
+        lang = resolve(lang)
         lines = [
             f"{s.table}:{s.record_id}  {s.previous_state.value} → {s.state.value}"
             for s in self.changed
         ]
         n = len(self.changed)
-        if lang == "zh":
-            head = "（试运行，未写入）" if self.dry_run else ""
-            lines.append(
-                f"{head}{self.signed_by} 于 {self.signed_on} {verb} {n} 条记录"
-                + (f"，{len(self.unchanged)} 条已是该状态" if self.unchanged else "")
-            )
-        else:
-            would = "would have " if self.dry_run else ""
-            lines.append(
-                f"{self.signed_by} {would}{verb} {n} record{'s' if n != 1 else ''} on "
-                f"{self.signed_on}"
-                + (f"; {len(self.unchanged)} already so" if self.unchanged else "")
-                + (" (dry run: nothing was written)" if self.dry_run else "")
-            )
+        key = ("would_" if self.dry_run else "") + self.state.value + ("_1" if n == 1 else "")
+        summary = localize(_T(key, by=self.signed_by, on=self.signed_on, n=n), lang)
+        if self.unchanged:
+            summary += localize(_T("unchanged", n=len(self.unchanged)), lang)
+        if self.dry_run:
+            summary = localize(_T("dry_run", summary=summary), lang)
+        lines.append(summary)
         return "\n".join(lines)
 
 
@@ -126,10 +169,8 @@ def parse_record(text: str, store: Store) -> tuple[str, str]:
         table, _, record = text.partition(":")
         name = _TABLE_NAMES.get(table.strip())
         if name is None:
-            raise ValueError(
-                f"{text!r}: unknown table {table!r}; records are signed off in "
-                + ", ".join(f"{t} ({TABLES[t].zh})" for t in SIGNED_TABLES)
-            )
+            tables = ", ".join(f"{t} ({TABLES[t].zh})" for t in SIGNED_TABLES)
+            raise ValueError(_T("unknown_table", text=repr(text), table=repr(table), tables=tables))
         return name, record.strip()
     found = [
         t
@@ -137,11 +178,11 @@ def parse_record(text: str, store: Store) -> tuple[str, str]:
         if store.conn.execute(f"SELECT 1 FROM {q(t)} WHERE id = ?", (text,)).fetchone()
     ]
     if not found:
-        raise NotFound("record", text)
+        raise NotFound("record", text, record_zh=_T("record").zh)
     if len(found) > 1:
+        tables = Text(" and ".join(found), "、".join(found))
         raise ValueError(
-            f"{text!r} is the id of records in {' and '.join(found)}: say which, "
-            f"as {found[0]}:{text}"
+            _T("two_tables", text=repr(text), tables=tables, example=f"{found[0]}:{text}")
         )
     return found[0], text
 
@@ -163,19 +204,18 @@ def sign_off(
     cohort, :class:`~supervise.errors.NotFound` for a record that does not exist; nothing
     is written then."""
     if state is RecordState.SUBMITTED:
-        raise ValueError("records are confirmed or rejected; submitted is where they start")
+        raise ValueError(_T("submitted"))
     chosen = sum((records is not None, trainee is not None, all_pending))
     if chosen != 1:
-        raise ValueError("choose the records one way: records, trainee or all_pending")
+        raise ValueError(_T("one_way"))
     cohorts = _mentored(store, by)
     if records is not None:
         rows = _named(store, list(records))
         for table, rid, cohort, _ in rows:
             if cohort not in cohorts:
                 label = f"{model_for_table(table).__name__} {rid!r}"
-                raise IntegrityError(
-                    label, "signed_by", by, f"person {by!r} is not a mentor in cohort {cohort!r}"
-                )
+                reason = _T("not_mentor", person=shown_in_both(by), cohort=shown_in_both(cohort))
+                raise IntegrityError(label, "signed_by", by, reason)
     elif trainee is not None:
         rows = _pending_of_trainee(store, trainee, cohorts)
     else:
@@ -220,9 +260,7 @@ def _named(store: Store, records: Sequence[tuple[str, str]]) -> list[Row]:
     rows: list[Row] = []
     for table, rid in dict.fromkeys(records):
         if table not in SIGNED_TABLES:
-            raise ValueError(
-                f"records of {table!r} are not signed off (only {', '.join(SIGNED_TABLES)})"
-            )
+            raise ValueError(_T("not_signed", table=repr(table), tables=", ".join(SIGNED_TABLES)))
         found = store.conn.execute(
             f"SELECT cohort_id, state FROM {q(table)} WHERE id = ?", (rid,)
         ).fetchone()
