@@ -25,6 +25,8 @@ demo: $(STAMP)
 	$(BIN)/supervise demo --db $(DB)
 	$(BIN)/supervise progress --db $(DB) --cohort nx-2024-b2 --as-of 2024-10-15
 	$(BIN)/supervise eligible --db $(DB) --policy nx-expert-pool --as-of 2024-12-06 --cohort nx-2024-b2
+	$(BIN)/supervise confirm --db $(DB) --by m2024-2 --all-pending --dry-run --on 2024-10-16
+	$(BIN)/supervise ce --db $(DB) --as-of 2024-12-06 --within 180
 	$(BIN)/supervise outcomes --db $(DB) --as-of 2024-12-06
 	$(BIN)/supervise tiers --db $(DB) --as-of 2024-12-06
 	$(BIN)/supervise targets --db $(DB) --targets examples/ningxia-targets.toml --as-of 2024-12-06

@@ -17,6 +17,7 @@ from stdnum.cn import ric
 from supervise.model import (
     Activity,
     Cohort,
+    ContinuingEducation,
     Credential,
     CredentialLevel,
     Deliverable,
@@ -33,6 +34,7 @@ from supervise.model import (
     PhaseSpec,
     Placement,
     Program,
+    RecordState,
     Requirements,
     Session,
     SessionForm,
@@ -77,8 +79,8 @@ phones = st.integers(13000000000, 19999999999).map(str)
 
 
 @st.composite
-def windows(draw: st.DrawFn) -> tuple[date | None, date | None]:
-    start = draw(st.none() | days)
+def windows(draw: st.DrawFn, near: date | None = None) -> tuple[date | None, date | None]:
+    start = draw(st.none() | (days if near is None else _near(near)))
     if start is None:
         return None, draw(st.none() | days)
     return start, draw(st.none() | st.integers(0, 120).map(lambda n: start + timedelta(days=n)))
@@ -92,6 +94,11 @@ requirements = st.builds(
     days=st.none() | st.integers(1, 10),
     deliverables=st.none() | st.integers(1, 2),
     pass_score=st.none() | st.sampled_from([60.0, 80.0, 85.5]),
+    max_group_sessions=st.none() | st.integers(0, 3),
+)
+# Sign-off states, most records confirmed as in real registries.
+states = st.sampled_from(
+    [RecordState.CONFIRMED, RecordState.CONFIRMED, RecordState.SUBMITTED, RecordState.REJECTED]
 )
 
 
@@ -111,13 +118,19 @@ def people(draw: st.DrawFn, person_id: str | None = None) -> Person:
 
 @st.composite
 def worlds(
-    draw: st.DrawFn, max_people: int = 6, max_records: int = 12, dated: bool = False
+    draw: st.DrawFn,
+    max_people: int = 6,
+    max_records: int = 12,
+    dense: bool = False,
+    dated: bool = False,
 ) -> list[Any]:
     """A consistent set of records: one program and its phases, 1-2 cohorts, people,
-    enrollments, mentors, pairings and every kind of record. With ``dated``, also what an
-    import checks across tables: records dated on or after their cohort's start, session
-    attendees enrolled in the session's cohort (without it, records fall on any date and
-    anyone attends, which the registry's own writes accept)."""
+    enrollments, mentors, pairings and every kind of record. With ``dense``, records fall in
+    the first five months of their cohort and phase windows near it, so that paces,
+    projections and caps are met often. With ``dated``, also what an import checks across
+    tables: records dated on or after their cohort's start, session attendees enrolled in
+    the session's cohort (without it, records fall on any date and anyone attends, which
+    the registry's own writes accept)."""
     program = Program(
         id=draw(ids),
         name=draw(texts),
@@ -125,11 +138,13 @@ def worlds(
         sponsor=draw(optional_texts),
         starts_on=None,
         ends_on=None,
+        pending_counts=draw(st.booleans()),
     )
     keys = draw(st.lists(st.sampled_from(PHASE_KEYS), min_size=1, max_size=5, unique=True))
     phases = []
+    base = draw(days)
     for n, key in enumerate(keys, start=1):
-        start, due = draw(windows())
+        start, due = draw(windows(near=base if dense else None))
         phases.append(
             PhaseSpec(
                 program_id=program.id,
@@ -145,7 +160,7 @@ def worlds(
     cohort_ids = draw(st.lists(ids, min_size=1, max_size=2, unique=True))
     cohorts = []
     for cid in cohort_ids:
-        start = draw(days)
+        start = base if dense else draw(days)
         cohorts.append(
             Cohort(
                 id=cid,
@@ -190,10 +205,13 @@ def worlds(
                 )
             )
     out.extend(_pairings(draw, enrolled, mentoring))
-    starts = {c.id: c.starts_on for c in cohorts} if dated else None
-    out.extend(_records(draw, program, keys, enrolled, mentoring, person_ids, max_records, starts))
+    when = {
+        c.id: _near(c.starts_on) if dense else _after(c.starts_on) if dated else days
+        for c in cohorts
+    }
+    out.extend(_records(draw, keys, enrolled, mentoring, person_ids, max_records, when, dated))
     for pid in person_ids:
-        out.extend(_held(draw, pid))
+        out.extend(_held(draw, pid, _recent(base) if dense else days))
     return out
 
 
@@ -227,24 +245,35 @@ def _pairings(
     return result
 
 
+def _sign_off(draw: st.DrawFn, cohort_id: str, mentoring: list[tuple[str, str]]) -> dict[str, Any]:
+    """A state, and for a decided record maybe a signer (a mentor of its cohort) and date."""
+    state = draw(states)
+    signers = [m for m, c in mentoring if c == cohort_id]
+    if state is RecordState.SUBMITTED or not signers or draw(st.booleans()):
+        return {"state": state}
+    return {"state": state, "signed_by": draw(st.sampled_from(signers)), "signed_on": draw(days)}
+
+
+def _near(start: date) -> st.SearchStrategy[date]:
+    return st.integers(0, 150).map(lambda n: start + timedelta(days=n))
+
+
+def _after(start: date) -> st.SearchStrategy[date]:
+    return st.integers(0, 400).map(lambda n: start + timedelta(days=n))
+
+
 def _records(
     draw: st.DrawFn,
-    program: Program,
     keys: list[str],
     enrolled: list[tuple[str, str]],
     mentoring: list[tuple[str, str]],
     person_ids: list[str],
     max_records: int,
-    starts: dict[str, date] | None = None,
+    when: dict[str, st.SearchStrategy[date]],
+    dated: bool = False,
 ) -> list[Any]:
-    """Records of every kind; dated on or after their cohort's start when ``starts`` gives
-    the starts, with attendees enrolled in the session's cohort."""
-
-    def on(cohort: str) -> date:
-        if starts is None:
-            return draw(days)
-        return starts[cohort] + timedelta(days=draw(st.integers(0, 400)))
-
+    """Records of every kind, each dated by its cohort's strategy in ``when``; with
+    ``dated``, session attendees are enrolled in the session's cohort."""
     out: list[Any] = []
     if enrolled:
         for n in range(draw(st.integers(0, max_records))):
@@ -255,9 +284,10 @@ def _records(
                     person_id=pid,
                     cohort_id=cid,
                     phase=draw(st.sampled_from(keys)),
-                    on=on(cid),
+                    on=draw(when[cid]),
                     hours=draw(hours),
                     note=draw(optional_texts),
+                    **_sign_off(draw, cid, mentoring),
                 )
             )
         for n in range(draw(st.integers(0, 3))):
@@ -269,9 +299,10 @@ def _records(
                     cohort_id=cid,
                     phase=draw(st.sampled_from(keys)),
                     title=draw(texts),
-                    submitted_on=on(cid),
+                    submitted_on=draw(when[cid]),
                     score=draw(scores),
                     reviewer_id=draw(st.none() | st.sampled_from(person_ids)),
+                    **_sign_off(draw, cid, mentoring),
                 )
             )
         for pid, cid in draw(st.lists(st.sampled_from(enrolled), unique=True, max_size=2)):
@@ -306,7 +337,7 @@ def _records(
     if mentoring:
         for n in range(draw(st.integers(0, max_records // 2))):
             mid, cid = draw(st.sampled_from(mentoring))
-            trainees = [p for p, c in enrolled if c == cid] if starts is not None else person_ids
+            trainees = [p for p, c in enrolled if c == cid] if dated else person_ids
             if not trainees:
                 continue
             out.append(
@@ -314,20 +345,27 @@ def _records(
                     id=f"s{n}",
                     mentor_id=mid,
                     cohort_id=cid,
-                    on=on(cid),
+                    on=draw(when[cid]),
                     minutes=draw(st.integers(1, 180)),
-                    form=draw(st.sampled_from(SessionForm)),
+                    form=draw(st.sampled_from([*SessionForm, SessionForm.GROUP])),
                     phase=draw(st.sampled_from(keys)),
                     attendees=draw(st.frozensets(st.sampled_from(trainees), min_size=1)),
+                    **_sign_off(draw, cid, mentoring),
                 )
             )
     return out
 
 
-def _held(draw: st.DrawFn, person_id: str) -> list[Any]:
+def _recent(base: date) -> st.SearchStrategy[date]:
+    """Dates of the few years before a cohort and its first months: credentials and
+    continuing education that fall in the cycle of the dates assessed."""
+    return st.integers(-1200, 200).map(lambda n: base + timedelta(days=n))
+
+
+def _held(draw: st.DrawFn, person_id: str, when: st.SearchStrategy[date]) -> list[Any]:
     out: list[Any] = []
     for level in draw(st.lists(st.sampled_from(CredentialLevel), unique=True, max_size=2)):
-        issued = draw(days)
+        issued = draw(when)
         out.append(
             Credential(
                 person_id=person_id,
@@ -339,6 +377,20 @@ def _held(draw: st.DrawFn, person_id: str) -> list[Any]:
                 ),
                 issuer=draw(optional_texts),
                 region_code=draw(regions),
+                registered_on=draw(
+                    st.none() | st.integers(0, 400).map(lambda n, i=issued: i + timedelta(days=n))
+                ),
+            )
+        )
+    for n in range(draw(st.integers(0, 3))):
+        out.append(
+            ContinuingEducation(
+                id=f"ce-{person_id}-{n}",
+                person_id=person_id,
+                on=draw(when),
+                hours=draw(st.sampled_from([0.5, 6.0, 24.0, 40.0, 72.0])),
+                provider=draw(optional_texts),
+                category=draw(optional_texts),
             )
         )
     for kind in draw(st.lists(st.sampled_from(OutcomeKind), unique=True, max_size=2)):

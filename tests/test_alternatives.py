@@ -131,6 +131,23 @@ def test_several_needs_inside_an_alternative_are_bracketed() -> None:
     assert result.message_en == "one of: (no 甲; no 乙); or no 丙"
 
 
+def test_an_n_of_m_brackets_a_choice_among_its_needs() -> None:
+    choice = rules.any_of([rules.outcome_present("expert_pool")] * 2).explain(
+        0, False, [leaf(False, "甲"), leaf(False, "乙")]
+    )
+    result = rules.at_least_n_of(2, [rules.outcome_present("expert_pool")] * 3).explain(
+        1, False, [choice, leaf(True, "丙"), leaf(False, "丁")]
+    )
+    assert (result.actual, result.required, result.needed, result.choice) == (1, 2, 1, True)
+    assert result.missing() == [result]
+    assert result.message_zh == (
+        "还需满足 1 项（已满足 1 项，需 3 项中至少 2 项）：（需满足其一：尚无甲；或 尚无乙）；尚无丁"
+    )
+    assert result.message_en == (
+        "1 more of these needed (1 of 3 met, at least 2): (one of: no 甲; or no 乙); no 丁"
+    )
+
+
 def test_a_count_of_alternatives_such_as_at_least_n_of_is_a_choice_of_that_many() -> None:
     """Any combination that counts its rules met (``at_least_n_of``: actual = how many hold,
     required = how many must) is shown as "n more of these"."""

@@ -25,6 +25,7 @@ RESULTS = {
     "tiers": ["--as-of", "2024-12-06", "--by", "county"],
     "outcomes": ["--as-of", "2024-12-06"],
     "targets": ["--targets", TARGETS, "--as-of", "2024-12-06"],
+    "ce": ["--as-of", "2024-12-06"],
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from supervise.cli import cli
+from supervise.core.policy import load_policy
 from supervise.demo import ningxia
 from supervise.model import Person
 from supervise.registry import Registry
@@ -239,3 +240,13 @@ def test_an_unknown_province_or_program_lists_what_there_is(
     code, _, err = run("report", "--db", str(province.path), "--program", "nope", "-o", out)
     assert (code, err) == (1, "Error: 找不到Program 'nope'\n")
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize(("as_of", "version"), [("2025-06-30", "2024.1"), ("2025-07-01", "2025.1")])
+def test_a_report_assesses_under_the_version_of_the_policy_in_force(
+    province: Registry, as_of: str, version: str
+) -> None:
+    html = program_report(
+        province, "nx-sup-2024", as_of, policy=load_policy("nx-expert-pool"), charts=False
+    )
+    assert f"入库条件：宁夏社会工作人才专家库入库条件（示例） (nx-expert-pool {version})" in html

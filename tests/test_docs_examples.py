@@ -41,6 +41,8 @@ PAGES = [
     "how-to/who-qualifies.md",
     "how-to/department-report.md",
     "how-to/track-a-target.md",
+    "how-to/sign-off.md",
+    "how-to/continuing-education.md",
     "how-to/credentials-between-provinces.md",
     "how-to/browse-a-registry.md",
     "how-to/protect-and-audit.md",

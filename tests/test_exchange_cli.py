@@ -224,7 +224,7 @@ def test_export_writes_the_format_the_output_asks_for(
 ) -> None:
     code, stdout, err = run("export", "--db", ningxia, "-o", tmp_path / out, "--lang", "en")
     assert (code, err) == (0, "")
-    assert re.fullmatch(rf"exported \d+ rows of 1[45] tables to .*{out} \({fmt}\)\n", stdout)
+    assert re.fullmatch(rf"exported \d+ rows of 1[56] tables to .*{out} \({fmt}\)\n", stdout)
     code, _, _ = run("validate", tmp_path / out)
     assert code == 1  # masked personal data cannot be imported
     run("export", "--db", ningxia, "-o", tmp_path / "pii" / out, "--include-pii")

@@ -176,7 +176,8 @@ ERRORS: list[tuple[str, Callable[[Tables], None], list[str]]] = [
             "统计.csv: unknown table '统计'; expected one of programs (培养项目), phases (环节), "
             "cohorts (批次), people (人员), enrollments (学员), mentors (导师), pairings (师徒帮带), "
             "activities (学时记录), sessions (督导记录), placements (实习安排), deliverables (成果), "
-            "exemptions (免修互认), credentials (职业资格), outcomes (培养成效), "
+            "exemptions (免修互认), credentials (职业资格), continuing_education (继续教育), "
+            "outcomes (培养成效), "
             "session_attendees (督导参加人员)"
         ],
     ),

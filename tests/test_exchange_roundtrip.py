@@ -215,7 +215,7 @@ def test_a_csv_export_is_a_folder_of_tables_with_chinese_headers_on_request(
     written = batch.export(tmp_path / "zh", "csv", include_pii=True, headers="zh")
     assert written["people"] == 3
     files = sorted(p.name for p in (tmp_path / "zh").iterdir())
-    assert len(files) == 16  # 15 tables and the manifest
+    assert len(files) == 17  # 16 tables and the manifest
     assert "session_attendees.csv" in files
     assert "manifest.json" in files
     raw = (tmp_path / "zh" / "people.csv").read_bytes()

@@ -51,7 +51,7 @@ def results(ningxia_registry: Registry) -> dict[str, Any]:
 def test_progress_frame_has_one_row_per_trainee_and_phase(results: dict[str, Any]) -> None:
     df = results["progress"].to_pandas()
     assert list(df.columns) == list(CSV_COLUMNS)
-    assert df.shape == (31 * 5, 20)
+    assert df.shape == (31 * 5, 30)
     row = df[(df.person_id == "t2024-08") & (df.phase == "practicum")].iloc[0]
     assert row["as_of"] == pd.Timestamp("2024-10-15")
     assert (row["name"], row["status"], row["behind"], row["phase_status"]) == (
@@ -64,6 +64,21 @@ def test_progress_frame_has_one_row_per_trainee_and_phase(results: dict[str, Any
     assert (row["required_hours"], row["required_days"]) == (60.0, 10.0)
     assert math.isnan(row["sessions"])
     assert math.isnan(row["required_sessions"])
+    # 42 hours and 7 days in the 76 days from 08-01: 18 hours more take ceil(18 x 76 / 42)
+    # = 33 days, as do 3 days more (ceil(3 x 76 / 7) = 33): 11-17, after the due 09-30.
+    assert (row["projected"], row["at_risk"]) == (pd.Timestamp("2024-11-17"), True)
+    assert (row["pending_hours"], row["pending_days"]) == (0.0, 0.0)
+    assert pd.isna(row["pending_sessions"])
+    assert pd.isna(row["projected_completion"])  # the case study has no pace yet
+    assert row["trainee_at_risk"]
+    capped = df[(df.person_id == "t2024-27") & (df.phase == "accompanied_supervision")].iloc[0]
+    assert (capped["sessions"], capped["group_sessions"], capped["max_group_sessions"]) == (
+        6.0,
+        8,
+        6,
+    )
+    waiting = df[(df.person_id == "t2024-05") & (df.phase == "accompanied_supervision")].iloc[0]
+    assert (waiting["hours"], waiting["pending_hours"]) == (20.0, 3.0)
 
 
 def test_progress_frame_categoricals_keep_the_phase_and_status_order(
@@ -101,6 +116,8 @@ def test_progress_frame_of_trainees_is_wide_with_a_fraction_per_phase(
         "progress",
         "behind",
         "complete",
+        "projected_completion",
+        "at_risk",
         "theory",
         "training",
         "practicum",
@@ -302,9 +319,13 @@ def test_progress_html_colours_each_status_and_marks_who_is_behind(
     for status in ("complete", "exempt", "overdue", "in_progress", "not_started"):
         assert STATUS_COLOURS[status][0] in html, status
     assert "! 70%" in html
-    assert 'title="已逾期 · 学时 42/60 · 天数 7/10 · 应达 100%"' in html
+    assert (
+        'title="已逾期 · 学时 42/60 · 天数 7/10 · 应达 100% · '
+        '按目前进度预计 2024-11-17 完成（截止 2024-09-30）"'
+    ) in html
     assert html.count(">落后</span>") == 2
-    assert "在册 31 · 退出 0 · 完成 0 · 完成率 0% · 逾期 5 · 落后 2" in html
+    assert "在册 31 · 退出 0 · 完成 0 · 完成率 0% · 逾期 5 · 落后 2 · 有风险 16" in html
+    assert "团体督导最多计 6 次，已计满（参加 8 次）" in html  # the notes, below the table
     english = results["progress"].to_html("en")
     assert "practicum" in english
     assert 'title="overdue · hours 42/60' in english

@@ -251,7 +251,7 @@ def test_provenance_written_before_it_kept_names_only_loses_its_folders(tmp_path
     conn.execute(
         "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT) STRICT"
     )
-    before = [m for m in schema._MIGRATIONS if m.__name__ != "_v6"]
+    before = schema._MIGRATIONS[:5]  # a registry of version 5, before names only
     for version, step in enumerate(before, 1):
         step(conn)
         conn.execute("INSERT INTO schema_version VALUES (?, '2024-01-01')", (version,))

@@ -16,10 +16,17 @@ from typing import TYPE_CHECKING, Any
 from supervise import _display
 
 if TYPE_CHECKING:
+    from supervise.core.continuing import CycleRequirement, EducationReport, load_requirement
     from supervise.core.eligibility import EligibilityReport, PersonEligibility
     from supervise.core.outcomes import OutcomeTally
     from supervise.core.placements import Placements
-    from supervise.core.policy import BUILTIN_POLICIES, Policy, PolicyError, load_policy
+    from supervise.core.policy import (
+        BUILTIN_POLICIES,
+        Policy,
+        PolicyError,
+        VersionedPolicy,
+        load_policy,
+    )
     from supervise.core.progress import (
         CohortProgress,
         MentorLoad,
@@ -53,6 +60,7 @@ if TYPE_CHECKING:
         DEFAULT_PHASES,
         Activity,
         Cohort,
+        ContinuingEducation,
         Credential,
         CredentialLevel,
         Deliverable,
@@ -69,6 +77,7 @@ if TYPE_CHECKING:
         PhaseSpec,
         Placement,
         Program,
+        RecordState,
         Requirements,
         Session,
         SessionForm,
@@ -82,6 +91,9 @@ if TYPE_CHECKING:
 # pay for the exchange formats, the credentials or pandas. Each name comes from one module
 # ("" as the attribute: the module itself).
 _LAZY: dict[str, tuple[str, str]] = {
+    "CycleRequirement": ("supervise.core.continuing", "CycleRequirement"),
+    "EducationReport": ("supervise.core.continuing", "EducationReport"),
+    "load_requirement": ("supervise.core.continuing", "load_requirement"),
     "EligibilityReport": ("supervise.core.eligibility", "EligibilityReport"),
     "PersonEligibility": ("supervise.core.eligibility", "PersonEligibility"),
     "OutcomeTally": ("supervise.core.outcomes", "OutcomeTally"),
@@ -89,6 +101,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "BUILTIN_POLICIES": ("supervise.core.policy", "BUILTIN_POLICIES"),
     "Policy": ("supervise.core.policy", "Policy"),
     "PolicyError": ("supervise.core.policy", "PolicyError"),
+    "VersionedPolicy": ("supervise.core.policy", "VersionedPolicy"),
     "load_policy": ("supervise.core.policy", "load_policy"),
     "CohortProgress": ("supervise.core.progress", "CohortProgress"),
     "MentorLoad": ("supervise.core.progress", "MentorLoad"),
@@ -122,6 +135,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "ImportReport": ("supervise.exchange", "ImportReport"),
     "Activity": ("supervise.model", "Activity"),
     "Cohort": ("supervise.model", "Cohort"),
+    "ContinuingEducation": ("supervise.model", "ContinuingEducation"),
     "Credential": ("supervise.model", "Credential"),
     "CredentialLevel": ("supervise.model", "CredentialLevel"),
     "DEFAULT_PHASES": ("supervise.model", "DEFAULT_PHASES"),
@@ -139,6 +153,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "PhaseSpec": ("supervise.model", "PhaseSpec"),
     "Placement": ("supervise.model", "Placement"),
     "Program": ("supervise.model", "Program"),
+    "RecordState": ("supervise.model", "RecordState"),
     "Requirements": ("supervise.model", "Requirements"),
     "Session": ("supervise.model", "Session"),
     "SessionForm": ("supervise.model", "SessionForm"),
@@ -177,11 +192,14 @@ __all__ = [
     "Cohort",
     "CohortProgress",
     "CohortSnapshot",
+    "ContinuingEducation",
     "CorruptRegistry",
     "Credential",
     "CredentialLevel",
+    "CycleRequirement",
     "DateParseError",
     "Deliverable",
+    "EducationReport",
     "EligibilityReport",
     "Enrollment",
     "EnrollmentStatus",
@@ -212,6 +230,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Program",
+    "RecordState",
     "Registry",
     "RegistryBusy",
     "Requirements",
@@ -227,10 +246,12 @@ __all__ = [
     "TierCounts",
     "TraineeProgress",
     "TraineeStatus",
+    "VersionedPolicy",
     "__version__",
     "default_phases",
     "eligibility",
     "load_policy",
+    "load_requirement",
     "load_targets",
     "open",
     "parse_date",

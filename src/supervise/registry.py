@@ -22,21 +22,31 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from supervise.core.continuing import EducationReport, load_requirement
 from supervise.core.eligibility import EligibilityReport
 from supervise.core.outcomes import OutcomeTally
 from supervise.core.placements import Placements
-from supervise.core.policy import Policy, load_policy
+from supervise.core.policy import Policy, VersionedPolicy, load_policy
 from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress
 from supervise.core.targets import Target, TargetStatus, history_dates, target_status, year_before
 from supervise.core.tiers import TierCounts
 from supervise.dates import parse_date
 from supervise.engine import Engine, RegistryFile, RegistryRows
+from supervise.engine.continuing import continuing_education
 from supervise.engine.eligibility import eligibility
 from supervise.engine.progress import cohorts_progress
 from supervise.engine.structure import outcomes, placements, target_count, tiers
-from supervise.model import Cohort, Program
+from supervise.model import Cohort, Program, RecordState
+from supervise.semantics.continuing import DEFAULT_REQUIREMENT, CycleRequirement
 from supervise.store import Store
 from supervise.store.protection import ProtectionKey
+from supervise.store.signoff import (
+    SignOff,
+    SignOffResult,
+    list_sign_offs,
+    parse_record,
+    sign_off,
+)
 from supervise.store.store import BUSY_TIMEOUT_SECONDS
 from supervise.tables import TABLES
 
@@ -121,7 +131,7 @@ class Registry(Store):
         as_of: date | str | None = None,
         tolerance: float = DEFAULT_TOLERANCE,
     ) -> dict[str, CohortProgress]:
-        """StepCallback of several cohorts (default: every cohort) on ``as_of``, by cohort id.
+        """Progress of several cohorts (default: every cohort) on ``as_of``, by cohort id.
 
         One run for all of them: the figures stay columns until a trainee is read."""
         day = date.today() if as_of is None else parse_date(as_of)
@@ -137,21 +147,114 @@ class Registry(Store):
 
     def eligibility(
         self,
-        policy: Policy | str | os.PathLike[str],
+        policy: Policy | VersionedPolicy | str | os.PathLike[str],
         as_of: date | str | None = None,
         people: Iterable[str] | None = None,
         cohort: str | None = None,
+        version: str | None = None,
     ) -> EligibilityReport:
-        """Who qualifies under ``policy`` (a :class:`~supervise.Policy`, a policy file, or a
-        built-in name such as ``"nx-expert-pool"``) on ``as_of`` (default today), and what
-        everyone else is missing. Everyone in the registry is assessed unless ``people`` or
-        ``cohort`` (its trainees) narrows it. Same answers as ``supervise.eligibility`` over
-        the same records."""
-        chosen = policy if isinstance(policy, Policy) else load_policy(policy)
+        """Who qualifies under ``policy`` (a :class:`~supervise.Policy`, a versioned one, a
+        policy file, or a built-in name such as ``"nx-expert-pool"``) on ``as_of`` (default
+        today), and what everyone else is missing. The version in force on ``as_of`` decides
+        (:class:`~supervise.PolicyError` when none is), unless ``version`` names one.
+        Everyone in the registry is assessed unless ``people`` or ``cohort`` (its trainees)
+        narrows it. Same answers as ``supervise.eligibility`` over the same records."""
+        chosen = load_policy(policy) if isinstance(policy, str | os.PathLike) else policy
         day = date.today() if as_of is None else parse_date(as_of)
+        in_force = chosen.select(version) if version is not None else chosen.in_force(day)
         if cohort is not None:
             self.get(Cohort, cohort)
-        return eligibility(self.engine, chosen, day, people, cohort)
+        return eligibility(self.engine, in_force, day, people, cohort)
+
+    # -- continuing education ----------------------------------------------------------------
+
+    def continuing_education(
+        self,
+        as_of: date | str | None = None,
+        within: int | None = None,
+        requirement: CycleRequirement | str | os.PathLike[str] | None = None,
+    ) -> EducationReport:
+        """Continuing education (继续教育) on ``as_of`` (default today) of everyone holding a
+        credential: the registration cycle containing the date, hours done and required
+        (``requirement``: a :class:`CycleRequirement` or a TOML file; by default 72 hours for
+        assistant, 90 for intermediate and senior per three-year cycle). ``within`` (days)
+        makes the report list as due only those short whose cycle ends that soon."""
+        day = date.today() if as_of is None else parse_date(as_of)
+        if requirement is None:
+            chosen = DEFAULT_REQUIREMENT
+        elif isinstance(requirement, CycleRequirement):
+            chosen = requirement
+        else:
+            chosen = load_requirement(requirement)
+        return continuing_education(self.engine, day, chosen, within)
+
+    # -- sign-off ----------------------------------------------------------------------------
+
+    def confirm(
+        self,
+        records: Iterable[tuple[str, str] | str] | None = None,
+        *,
+        by: str,
+        on: date | str | None = None,
+        trainee: str | None = None,
+        all_pending: bool = False,
+        dry_run: bool = False,
+    ) -> SignOffResult:
+        """Confirm records (审核确认) as mentor ``by`` on ``on`` (default today): the
+        ``records`` named (``("activities", "a17")``, ``"activities:a17"`` or a bare id),
+        every record awaiting sign-off of ``trainee`` in the cohorts ``by`` mentors, or
+        ``all_pending`` records ``by`` leads or whose trainee ``by`` is paired with. Each
+        change is kept in the registry's sign-off log (:meth:`sign_offs`). ``by`` must be a
+        mentor of each record's cohort. With ``dry_run`` nothing is written."""
+        return self._sign(RecordState.CONFIRMED, records, by, on, trainee, all_pending, dry_run)
+
+    def reject(
+        self,
+        records: Iterable[tuple[str, str] | str] | None = None,
+        *,
+        by: str,
+        on: date | str | None = None,
+        trainee: str | None = None,
+        all_pending: bool = False,
+        dry_run: bool = False,
+    ) -> SignOffResult:
+        """Reject records: as :meth:`confirm`, but rejected records never count."""
+        return self._sign(RecordState.REJECTED, records, by, on, trainee, all_pending, dry_run)
+
+    def _sign(
+        self,
+        state: RecordState,
+        records: Iterable[tuple[str, str] | str] | None,
+        by: str,
+        on: date | str | None,
+        trainee: str | None,
+        all_pending: bool,
+        dry_run: bool,
+    ) -> SignOffResult:
+        day = date.today() if on is None else parse_date(on)
+        named = (
+            None
+            if records is None
+            else [parse_record(r, self) if isinstance(r, str) else r for r in records]
+        )
+        return sign_off(
+            self,
+            state,
+            by,
+            day,
+            records=named,
+            trainee=trainee,
+            all_pending=all_pending,
+            dry_run=dry_run,
+        )
+
+    def sign_offs(
+        self, record: tuple[str, str] | str | None = None, by: str | None = None
+    ) -> list[SignOff]:
+        """The sign-off log, oldest first: every confirmation and rejection, of one
+        ``record`` or by one signer (``by``), or all."""
+        named = parse_record(record, self) if isinstance(record, str) else record
+        return list_sign_offs(self, named, by)
 
     # -- talent structure --------------------------------------------------------------------
 

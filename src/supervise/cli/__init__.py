@@ -30,6 +30,8 @@ EXIT_INTERNAL = 3
 #: `supervise progress` does not pay for the exchange formats or the credentials.
 COMMANDS = {
     "backup": "maintenance",
+    "ce": "continuing",
+    "confirm": "signoff",
     "credentials": "credentials",
     "demo": "demo",
     "eligible": "eligible",

@@ -32,6 +32,12 @@ from supervise.present.eligibility import CSV_COLUMNS, csv_rows
     metavar="FILE_OR_NAME",
     help="Policy TOML file, or a built-in policy name (nx-expert-pool).",
 )
+@click.option(
+    "--policy-version",
+    "version",
+    metavar="VERSION",
+    help="Use this version of the policy, whatever the date (default: the one in force).",
+)
 @as_of_option
 @click.option("--cohort", "cohort_id", help="Assess only the trainees of this cohort.")
 @click.option("--person", "person_ids", multiple=True, help="Assess only this person (repeatable).")
@@ -45,6 +51,7 @@ from supervise.present.eligibility import CSV_COLUMNS, csv_rows
 def eligible(
     db_path: Path,
     policy_ref: str,
+    version: str | None,
     as_of: date,
     cohort_id: str | None,
     person_ids: tuple[str, ...],
@@ -54,7 +61,8 @@ def eligible(
 ) -> None:
     """Who qualifies under a policy on a date; for everyone else, what is missing.
 
-    The table shows one row per person: ✓, or ✗ and the first missing thing. JSON is the
+    The policy's version in force on the date decides (--policy-version forces one). The
+    table shows one row per person: ✓, or ✗ and the first missing thing. JSON is the
     report's to_dict() (every rule, its actual and required values, and messages in Chinese
     and English); CSV has one row per person and rule; HTML is a page listing everything
     each person misses.
@@ -65,6 +73,8 @@ def eligible(
         --as-of 2024-12-06
       supervise eligible --db ningxia.db --policy my-policy.toml \\
         --person t2024-08 --lang en
+      supervise eligible --db ningxia.db --policy nx-expert-pool \\
+        --policy-version 2025.1 --as-of 2024-12-06
     """
     policy = load_policy(policy_ref)
     with open_registry(db_path) as registry:
@@ -73,7 +83,7 @@ def eligible(
             registry.get(Cohort, cohort_id)  # a clear error for an unknown cohort
             trainees = {e.person_id for e in registry.find(Enrollment, cohort_id=cohort_id)}
             people = trainees if people is None else people & trainees
-        report = registry.eligibility(policy, as_of, people)
+        report = registry.eligibility(policy, as_of, people, version=version)
     if person_ids:
         unknown = sorted(set(person_ids) - {p.person_id for p in report.people})
         if unknown:

@@ -165,15 +165,23 @@ class PeopleRows(Sequence[PersonEligibility]):
         raise ValueError(f"{person_id!r} was not assessed")
 
 
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
 @attrs.frozen(kw_only=True)
 class EligibilityReport:
-    """Everyone assessed under a policy on ``as_of``, in person-id order."""
+    """Everyone assessed under a policy on ``as_of``, in person-id order: ``policy_version``
+    is the version in force on that date (with its effective dates, for a policy that has
+    versions)."""
 
     policy_id: str
     policy_version: str
     policy_name: str
     as_of: date
     people: Sequence[PersonEligibility]
+    effective_from: date | None = None
+    effective_until: date | None = None
 
     @property
     def eligible(self) -> tuple[str, ...]:
@@ -224,6 +232,8 @@ class EligibilityReport:
                 "id": self.policy_id,
                 "version": self.policy_version,
                 "name": self.policy_name,
+                "effective_from": _iso(self.effective_from),
+                "effective_until": _iso(self.effective_until),
             },
             "as_of": self.as_of.isoformat(),
             "eligible": list(self.eligible),

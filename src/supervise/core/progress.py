@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, overload
 import attrs
 
 from supervise import _display
+from supervise.lang import Catalogue, localize, resolve
 from supervise.model import REQUIREMENT_NAMES
 
 if TYPE_CHECKING:
@@ -80,9 +81,15 @@ class TraineeStatus(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class PhaseProgress:
-    """One trainee in one phase: ``achieved`` and ``required`` are keyed by requirement name
-    (hours, sessions, days, deliverables), for the requirements the phase sets; ``behind``
-    when the fraction is below the expected share minus the tolerance."""
+    """One trainee in one phase: ``achieved``, ``pending`` and ``required`` are keyed by
+    requirement name (hours, sessions, days, deliverables), for the requirements the phase
+    sets; ``pending`` is what records awaiting sign-off add (counted in ``achieved`` only
+    where the program's ``pending_counts`` is true); ``behind`` when the fraction is below
+    the expected share minus the tolerance; ``projected`` the date the phase will be
+    complete at the trainee's own pace (``None`` when done or without a pace) and
+    ``at_risk`` when that falls after the phase's due date. With a cap on group sessions,
+    ``group_sessions`` is how many the trainee attended that count, before the cap, and
+    ``max_group_sessions`` the cap."""
 
     key: str
     name: str
@@ -92,26 +99,97 @@ class PhaseProgress:
     achieved: Mapping[str, float]
     required: Mapping[str, float]
     behind: bool = False
+    pending: Mapping[str, float] = attrs.field(factory=dict)
+    projected: date | None = None
+    at_risk: bool = False
+    group_sessions: int | None = None
+    max_group_sessions: int | None = None
+    due_on: date | None = None
 
     @property
     def done(self) -> bool:
         """Complete or exempt."""
         return self.status in (PhaseStatus.COMPLETE, PhaseStatus.EXEMPT)
 
+    @property
+    def capped(self) -> bool:
+        """Group sessions went uncounted: more were attended than the cap lets count."""
+        return (
+            self.max_group_sessions is not None
+            and self.group_sessions is not None
+            and self.group_sessions > self.max_group_sessions
+        )
+
+    def notes(self, lang: str | None = None) -> list[str]:
+        """What a reader should know beyond the figures, in ``lang`` (default: the language
+        setting): group sessions over the cap, records awaiting sign-off, a projection after
+        the due date."""
+        return _notes(self, lang)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "status": self.status.value,
             "fraction": self.fraction,
             "expected": self.expected,
             "behind": self.behind,
             "achieved": dict(self.achieved),
+            "pending": dict(self.pending),
             "required": dict(self.required),
+            "projected": None if self.projected is None else self.projected.isoformat(),
+            "at_risk": self.at_risk,
         }
+        if self.max_group_sessions is not None:
+            data["group_sessions"] = {
+                "attended": self.group_sessions,
+                "max": self.max_group_sessions,
+            }
+        return data
+
+
+_T = Catalogue(
+    __name__,
+    {
+        "capped": (
+            "团体督导最多计 {max} 次，已计满（参加 {attended} 次）",
+            "group sessions count up to {max}: limit reached ({attended} attended)",
+        ),
+        "pending": ("待审核：{amounts}", "awaiting sign-off: {amounts}"),
+        "late": (
+            "按目前进度预计 {projected} 完成（截止 {due}）",
+            "at this pace done on {projected} (due {due})",
+        ),
+        "hours": ("{n} 小时", "{n} hours"),
+        "hours_1": ("{n} 小时", "{n} hour"),
+        "sessions": ("{n} 次督导", "{n} sessions"),
+        "sessions_1": ("{n} 次督导", "{n} session"),
+        "days": ("{n} 天", "{n} days"),
+        "days_1": ("{n} 天", "{n} day"),
+        "deliverables": ("{n} 份成果", "{n} deliverables"),
+        "deliverables_1": ("{n} 份成果", "{n} deliverable"),
+    },
+)
+
+
+def _notes(p: PhaseProgress, lang: str | None) -> list[str]:
+    lang = resolve(lang)
+    notes = []
+    if p.capped:
+        notes.append(_T("capped", max=p.max_group_sessions, attended=p.group_sessions))
+    waiting = [_T(n if v != 1 else f"{n}_1", n=f"{v:g}") for n, v in p.pending.items() if v]
+    if waiting:
+        amounts = ("、" if lang == "zh" else ", ").join(localize(w, lang) for w in waiting)
+        notes.append(_T("pending", amounts=amounts))
+    if p.at_risk and p.projected is not None and p.due_on is not None:
+        notes.append(_T("late", projected=p.projected, due=p.due_on))
+    return [localize(note, lang) for note in notes]
 
 
 @attrs.frozen(kw_only=True)
 class TraineeProgress:
-    """One trainee across the phases of the program, in phase order."""
+    """One trainee across the phases of the program, in phase order. ``projected_completion``
+    is the date the program will be complete at the trainee's own pace (``None`` when
+    complete, withdrawn, or some unfinished phase has no pace yet); ``at_risk`` when some
+    phase's projection falls after its due date (which can show long before ``behind``)."""
 
     person_id: str
     name: str
@@ -120,6 +198,8 @@ class TraineeProgress:
     progress: float
     behind: bool
     phases: tuple[PhaseProgress, ...]
+    projected_completion: date | None = None
+    at_risk: bool = False
 
     @property
     def complete(self) -> bool:
@@ -142,6 +222,10 @@ class TraineeProgress:
             "progress": self.progress,
             "complete": self.complete,
             "behind": self.behind,
+            "projected_completion": None
+            if self.projected_completion is None
+            else self.projected_completion.isoformat(),
+            "at_risk": self.at_risk,
             "phases": {p.key: p.to_dict() for p in self.phases},
         }
 
@@ -170,13 +254,16 @@ class MentorLoad:
 
 @attrs.frozen(kw_only=True)
 class PhasePlan:
-    """A phase as results show it on the date: key, name, the requirements it sets and the
-    share of its window elapsed (``expected``, the same for every trainee)."""
+    """A phase as results show it on the date: key, name, the requirements it sets, the
+    share of its window elapsed (``expected``, the same for every trainee), its cap on group
+    sessions and its due date."""
 
     key: str
     name: str
     required: Mapping[str, float]
     expected: float | None = None
+    max_group_sessions: int | None = None
+    due_on: date | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -184,8 +271,9 @@ class ProgressColumns:
     """The columns of one progress run, shared by the :class:`CohortProgress` of every cohort
     in it: ``trainees`` (one row per trainee in cohort and person order: ``cohort_id``,
     ``person_id``, ``program_id``, ``name``, ``team``, ``trainee_status``, ``progress``,
-    ``trainee_behind``), ``rows`` (one row per trainee and phase, in the same trainee order
-    and then phase order) and each program's phases."""
+    ``trainee_behind``, ``projected_completion``, ``trainee_at_risk``), ``rows`` (one row per
+    trainee and phase, in the same trainee order and then phase order) and each program's
+    phases."""
 
     trainees: pa.Table
     rows: pa.Table
@@ -224,6 +312,12 @@ class ProgressColumns:
                         achieved={n: cells[n][at] for n in spec.required},
                         required=spec.required,
                         behind=cells["behind"][at],
+                        pending={n: cells[f"pending_{n}"][at] for n in spec.required},
+                        projected=cells["projected"][at],
+                        at_risk=cells["at_risk"][at],
+                        group_sessions=cells["group_sessions"][at],
+                        max_group_sessions=spec.max_group_sessions,
+                        due_on=spec.due_on,
                     )
                 )
                 at += 1
@@ -236,12 +330,23 @@ class ProgressColumns:
                     progress=row["progress"],
                     behind=row["trainee_behind"],
                     phases=tuple(phases),
+                    projected_completion=row["projected_completion"],
+                    at_risk=row["trainee_at_risk"],
                 )
             )
         return built
 
 
-_PHASE_CELLS = ("status", "fraction", "behind", *REQUIREMENT_NAMES)
+_PHASE_CELLS = (
+    "status",
+    "fraction",
+    "behind",
+    *REQUIREMENT_NAMES,
+    *(f"pending_{n}" for n in REQUIREMENT_NAMES),
+    "group_sessions",
+    "projected",
+    "at_risk",
+)
 
 
 class TraineeRows(Sequence[TraineeProgress]):
@@ -329,6 +434,16 @@ class CohortProgress:
         return tuple(t.person_id for t in rows if t.behind)
 
     @property
+    def at_risk(self) -> tuple[str, ...]:
+        """Person ids of trainees whose own pace takes some phase past its due date, in
+        roster order."""
+        rows = self.trainees
+        if isinstance(rows, TraineeRows):
+            flags = rows.column("trainee_at_risk")
+            return tuple(p for p, b in zip(rows.column("person_id"), flags, strict=True) if b)
+        return tuple(t.person_id for t in rows if t.at_risk)
+
+    @property
     def overdue(self) -> tuple[str, ...]:
         """Person ids of trainees with some phase overdue (past its due date and not
         complete), withdrawn trainees left out, in roster order."""
@@ -407,6 +522,7 @@ class CohortProgress:
             "completion_rate": self.completion_rate,
             "phases": self.phase_counts(),
             "behind": list(self.behind),
+            "at_risk": list(self.at_risk),
             "trainees": [t.to_dict() for t in self.trainees],
             "mentors": [m.to_dict() for m in self.mentors],
             "outcomes": dict(self.outcomes),

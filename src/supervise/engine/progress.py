@@ -28,6 +28,7 @@ __all__ = ["PROGRESS_TABLES", "Tallied", "cohorts_progress", "progress", "tallie
 
 #: The tables progress reads.
 PROGRESS_TABLES = (
+    "programs",
     "phases",
     "cohorts",
     "people",
@@ -86,14 +87,19 @@ def _progress(
     plans = _plans(engine, t.plan)
     trainees = engine.fetch(
         "SELECT r.cohort_id, r.person_id, r.program_id, r.name, r.team, "
-        "p.trainee_status, p.progress, p.trainee_behind "
+        "p.trainee_status, p.progress, p.trainee_behind, p.projected_completion, "
+        "p.trainee_at_risk "
         f"FROM {t.roster} r JOIN {t.phases} p ON p.trainee = r.trainee "
         "WHERE coalesce(p.position, 0) = 0 ORDER BY r.trainee"
     )
     # Only what results read, in the narrowest types: at 10^6 trainees these are 5M rows.
     rows = engine.fetch(
         "SELECT status, fraction, behind, hours, CAST(sessions AS INTEGER) AS sessions, "
-        "CAST(days AS INTEGER) AS days, CAST(deliverables AS INTEGER) AS deliverables "
+        "CAST(days AS INTEGER) AS days, CAST(deliverables AS INTEGER) AS deliverables, "
+        "pending_hours, CAST(pending_sessions AS INTEGER) AS pending_sessions, "
+        "CAST(pending_days AS INTEGER) AS pending_days, "
+        "CAST(pending_deliverables AS INTEGER) AS pending_deliverables, "
+        "CAST(group_sessions AS INTEGER) AS group_sessions, projected, at_risk "
         f"FROM {t.phases} ORDER BY trainee, position"
     )
     columns = ProgressColumns(trainees=trainees, rows=rows, plans=plans)
@@ -142,9 +148,9 @@ def _progress(
 def _plans(engine: Engine, plan: str) -> dict[str, tuple[PhasePlan, ...]]:
     requirement_columns = ", ".join(f"required_{n}" for n in REQUIREMENT_NAMES)
     plans: dict[str, list[PhasePlan]] = {}
-    for program, key, name, expected, *required in engine.rows(
-        f"SELECT program_id, key, name, expected, {requirement_columns} FROM {plan} "
-        "ORDER BY program_id, position"
+    for program, key, name, expected, cap, due, *required in engine.rows(
+        f"SELECT program_id, key, name, expected, max_group_sessions, due_on, "
+        f"{requirement_columns} FROM {plan} ORDER BY program_id, position"
     ):
         plans.setdefault(program, []).append(
             PhasePlan(
@@ -154,6 +160,8 @@ def _plans(engine: Engine, plan: str) -> dict[str, tuple[PhasePlan, ...]]:
                 required={
                     n: v for n, v in zip(REQUIREMENT_NAMES, required, strict=True) if v is not None
                 },
+                max_group_sessions=cap,
+                due_on=due,
             )
         )
     return {program: tuple(items) for program, items in plans.items()}

@@ -100,6 +100,8 @@ _T = Catalogue(
             "must be a date written as text, such as 2024-07-01",
         ),
         "list": ("必须是列表", "must be a list"),
+        "boolean": ("必须是 true 或 false（是或否）", "must be true or false (是 or 否)"),
+        "boolean_json": ("必须是 true 或 false", "must be true or false"),
         "too_many_digits": ("数字太长（{digits} 位）", "is too long a number ({digits} digits)"),
     },
 )
@@ -163,8 +165,8 @@ def unguard_formula(text: str) -> str:
 
 def typer(mode: str, kind: str) -> Typer:
     """The function that turns a cell of ``mode`` into a value of column ``kind`` (``text``,
-    ``integer``, ``real``, ``date`` or ``list``), ``None`` for an empty cell, or raises
-    :class:`CellError`."""
+    ``code``, ``integer``, ``real``, ``date``, ``boolean`` or ``list``), ``None`` for an
+    empty cell, or raises :class:`CellError`."""
     return _TYPERS[mode][kind]
 
 
@@ -197,6 +199,21 @@ def _text_real(cell: str) -> float | None:
 
 def _text_date(cell: str) -> str | None:
     return cell if cell.strip() else None
+
+
+_TRUE = frozenset(("true", "1", "yes", "y", "是"))
+_FALSE = frozenset(("false", "0", "no", "n", "否"))
+
+
+def _text_boolean(cell: str) -> bool | None:
+    word = cell.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    if not word:
+        return None
+    raise CellError(_T("boolean"))
 
 
 def _no_list(cell: Any) -> Any:
@@ -259,6 +276,16 @@ def _date_not_number(day: date) -> int:
     raise CellError(_T("not_a_date_number"))
 
 
+def _excel_boolean(cell: Any) -> bool | None:
+    if cell is None or isinstance(cell, bool):
+        return cell
+    if isinstance(cell, str):
+        return _text_boolean(unguard_formula(cell))
+    if isinstance(cell, int | float) and cell in (0, 1):
+        return bool(cell)
+    raise CellError(_T("boolean"))
+
+
 # -- json -----------------------------------------------------------------------------------
 
 
@@ -299,6 +326,12 @@ def _json_date(value: Any) -> str | None:
     raise CellError(_T("date_as_text"))
 
 
+def _json_boolean(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise CellError(_T("boolean_json"))
+
+
 def _json_list(value: Any) -> list[Any] | None:
     if value is None or isinstance(value, list):
         return value
@@ -311,6 +344,7 @@ _TEXT: dict[str, Typer] = {
     "integer": _text_integer,
     "real": _text_real,
     "date": _text_date,
+    "boolean": _text_boolean,
     "list": _no_list,
 }
 _TYPERS: dict[str, dict[str, Typer]] = {
@@ -322,6 +356,7 @@ _TYPERS: dict[str, dict[str, Typer]] = {
         "integer": _excel(_text_integer, _whole, _date_not_number),
         "real": _excel(_text_real, float, _date_not_number),
         "date": _excel(_text_date, _not_a_date_number, lambda day: day),
+        "boolean": _excel_boolean,
         "list": _no_list,
     },
     "json": {
@@ -330,6 +365,7 @@ _TYPERS: dict[str, dict[str, Typer]] = {
         "integer": _json_integer,
         "real": _json_real,
         "date": _json_date,
+        "boolean": _json_boolean,
         "list": _json_list,
     },
 }

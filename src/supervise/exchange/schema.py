@@ -100,7 +100,13 @@ def _column(table: Table, column: Column) -> dict[str, Any]:
         values: list[Any] = [member.value for member in column.vocab]
         schema["enum"] = values if column.required else [*values, None]
         return schema
-    kind = {"text": "string", "date": "string", "integer": "integer", "real": "number"}
+    kind = {
+        "text": "string",
+        "date": "string",
+        "integer": "integer",
+        "real": "number",
+        "boolean": "boolean",
+    }
     schema["type"] = kind[column.kind] if column.required else [kind[column.kind], "null"]
     if column.kind == "date":
         schema.update(format="date", pattern=_DATE)
@@ -163,6 +169,8 @@ def _describe(schema: dict[str, Any], table: Table, column: Column) -> str:
         kind = "region code: 2, 4, 6, 9 or 12 digits"
     elif column.kind in ("date", "text"):
         kind = column.kind
+    elif column.kind == "boolean":
+        kind = "true or false (是 / 否)"
     elif column.kind == "integer":
         kind = f"whole number ≥ {schema['minimum']:g}"
     else:
@@ -174,7 +182,9 @@ def _describe(schema: dict[str, Any], table: Table, column: Column) -> str:
         elif "exclusiveMinimum" in schema:
             kind += f" > {schema['exclusiveMinimum']:g}"
     default = None if field is None or column.required else field.default
-    if default is not None:
+    if isinstance(default, bool):
+        kind += f"; empty: `{str(default).lower()}`"
+    elif default is not None:
         kind += f"; empty: `{getattr(default, 'value', default)}`"
     return kind
 

@@ -254,6 +254,9 @@ class _Tables:
                 changes.append((index, functools.partial(self.reveal, column.name)))
             elif column.vocab is not None and self.headers == "zh":
                 changes.append((index, _labels(column.vocab)))
+            elif column.kind == "boolean":
+                # SQLite keeps true and false as 1 and 0; files say true and false.
+                changes.append((index, bool))
         return changes
 
     def attendees(self) -> dict[str, list[str]]:

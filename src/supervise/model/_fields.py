@@ -57,7 +57,8 @@ _T = Catalogue(
             "must be greater than {low:g} and at most {high:g}",
         ),
         "whole": ("必须是整数", "must be a whole number"),
-        "at_least_1": ("不能小于 1", "must be at least 1"),
+        "at_least_whole": ("不能小于 {minimum}", "must be at least {minimum}"),
+        "flag": ("必须是 true 或 false（是或否）", "must be true or false"),
         "too_large": (
             "太大：登记库能保存的整数最大为 {max:,}",
             "is too large: the registry stores whole numbers up to {max:,}",
@@ -242,15 +243,23 @@ def _number_between(low: float, high: float, *, low_open: bool = False) -> Calla
     return check
 
 
-def _positive_int(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise fail(instance, attribute.name, value, _T("whole"))
-    if value < 1:
-        raise fail(instance, attribute.name, value, _T("at_least_1"))
-    if value > MAX_INTEGER:
-        raise fail(instance, attribute.name, value, _T("too_large", max=MAX_INTEGER))
+def _whole_at_least(minimum: int) -> Callable[..., None]:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail(instance, attribute.name, value, _T("whole"))
+        if value < minimum:
+            raise fail(instance, attribute.name, value, _T("at_least_whole", minimum=minimum))
+        if value > MAX_INTEGER:
+            raise fail(instance, attribute.name, value, _T("too_large", max=MAX_INTEGER))
+
+    return check
+
+
+def _flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise fail(instance, attribute.name, value, _T("flag"))
 
 
 def _region(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -349,13 +358,18 @@ def number(
     )
 
 
-def count(zh: str, **kw: Any) -> Any:
-    """A whole number from 1 to :data:`MAX_INTEGER`; optional (``None``) unless
-    ``required=True``."""
+def count(zh: str, *, minimum: int = 1, **kw: Any) -> Any:
+    """A whole number from ``minimum`` (1 unless given) to :data:`MAX_INTEGER`; optional
+    (``None``) unless ``required=True``."""
     if not kw.pop("required", False):
         kw.setdefault("default", None)
-    metadata = {"zh": zh, "minimum": 1, "maximum": MAX_INTEGER}
-    return attrs.field(validator=_positive_int, metadata=metadata, **kw)
+    metadata = {"zh": zh, "minimum": minimum, "maximum": MAX_INTEGER}
+    return attrs.field(validator=_whole_at_least(minimum), metadata=metadata, **kw)
+
+
+def flag(zh: str, *, default: bool = False) -> Any:
+    """A true-or-false field (``default`` when absent)."""
+    return attrs.field(default=default, validator=_flag, metadata={"zh": zh})
 
 
 def nested(kind: type[T], zh: str) -> Any:

@@ -16,12 +16,14 @@ from supervise.model._fields import (
     day,
     fail,
     identifier,
+    number,
     optional_day,
     optional_text,
     region,
     text,
     vocab,
 )
+from supervise.model.records import HOURS_PLACES
 from supervise.model.vocab import CredentialLevel, Gender, OutcomeKind
 from supervise.pii import (
     check_national_id,
@@ -31,7 +33,7 @@ from supervise.pii import (
     normalize_phone,
 )
 
-__all__ = ["Credential", "Outcome", "Person"]
+__all__ = ["ContinuingEducation", "Credential", "Outcome", "Person"]
 
 _T = Catalogue(
     __name__, {"text": ("必须是文本", "must be text"), "not_text": ("<不是文本>", "<not text>")}
@@ -101,7 +103,10 @@ class Person:
 
 @attrs.frozen(kw_only=True)
 class Credential:
-    """A professional qualification (职业资格) held from ``issued_on`` until ``expires_on``."""
+    """A professional qualification (职业资格) held from ``issued_on`` until ``expires_on``.
+
+    ``registered_on`` is the date of registration (登记); the three-year cycles of continuing
+    education run from it (from ``issued_on`` when it is empty)."""
 
     __table__: ClassVar[str] = "credentials"
     __key__: ClassVar[tuple[str, ...]] = ("person_id", "level", "issued_on")
@@ -113,6 +118,7 @@ class Credential:
     expires_on: date | None = optional_day("有效期至")
     issuer: str | None = optional_text("发证机关")
     region_code: str | None = region("行政区划代码")
+    registered_on: date | None = optional_day("注册日期")
 
     def __attrs_post_init__(self) -> None:
         check_order(self, "issued_on", "expires_on")
@@ -121,6 +127,23 @@ class Credential:
         """Whether the credential is in force on ``as_of`` (issued, and not yet expired; it
         is still held on its ``expires_on`` day)."""
         return self.issued_on <= as_of and (self.expires_on is None or as_of <= self.expires_on)
+
+
+@attrs.frozen(kw_only=True)
+class ContinuingEducation:
+    """Hours of continuing education (继续教育) a person completed on one day: a course, a
+    lecture, a training. Not tied to a cohort: certified social workers owe these hours per
+    registration cycle whether or not they are in a program."""
+
+    __table__: ClassVar[str] = "continuing_education"
+    __key__: ClassVar[tuple[str, ...]] = ("id",)
+
+    id: str = identifier("记录编号")
+    person_id: str = identifier("人员编号")
+    on: date = day("日期")
+    hours: float = number("学时", 0, 1000, low_open=True, places=HOURS_PLACES)
+    provider: str | None = optional_text("培训机构")
+    category: str | None = optional_text("类别")
 
 
 @attrs.frozen(kw_only=True)

@@ -25,11 +25,12 @@ from supervise.model._fields import (
     text,
     vocab,
 )
-from supervise.model.vocab import EnrollmentStatus, MentorKind, SessionForm
+from supervise.model.vocab import EnrollmentStatus, MentorKind, RecordState, SessionForm
 
 __all__ = [
     "DEFAULT_SESSION_PHASE",
     "HOURS_PLACES",
+    "SIGNED_TABLES",
     "Activity",
     "Deliverable",
     "Enrollment",
@@ -44,6 +45,10 @@ __all__ = [
 HOURS_PLACES = 6
 #: The phase a supervision session belongs to when none is given.
 DEFAULT_SESSION_PHASE = "accompanied_supervision"
+#: The tables whose records a mentor of the cohort signs off (审核确认): each has ``state``
+#: (empty: confirmed, so records written before sign-off existed keep counting),
+#: ``signed_by`` (a mentor of the record's cohort) and ``signed_on``.
+SIGNED_TABLES = ("activities", "sessions", "deliverables")
 
 
 @attrs.frozen(kw_only=True)
@@ -115,6 +120,9 @@ class Activity:
     on: date = day("日期")
     hours: float = number("学时", 0, 24, places=HOURS_PLACES)
     note: str | None = optional_text("备注")
+    state: RecordState = vocab(RecordState, "审核状态", default=RecordState.CONFIRMED)
+    signed_by: str | None = identifier("确认人编号", default=None)
+    signed_on: date | None = optional_day("确认日期")
 
 
 _T = Catalogue(
@@ -157,6 +165,9 @@ class Session:
     form: SessionForm = vocab(SessionForm, "督导形式", default=SessionForm.INDIVIDUAL)
     phase: str = identifier("环节", default=DEFAULT_SESSION_PHASE)
     attendees: frozenset[str] = converted(_attendees, "参加人员")
+    state: RecordState = vocab(RecordState, "审核状态", default=RecordState.CONFIRMED)
+    signed_by: str | None = identifier("确认人编号", default=None)
+    signed_on: date | None = optional_day("确认日期")
 
 
 @attrs.frozen(kw_only=True)
@@ -192,6 +203,9 @@ class Deliverable:
     submitted_on: date = day("提交日期")
     score: float | None = number("评分", 0, 100, default=None)
     reviewer_id: str | None = identifier("评审人编号", default=None)
+    state: RecordState = vocab(RecordState, "审核状态", default=RecordState.CONFIRMED)
+    signed_by: str | None = identifier("确认人编号", default=None)
+    signed_on: date | None = optional_day("确认日期")
 
 
 @attrs.frozen(kw_only=True)

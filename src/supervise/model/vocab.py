@@ -29,6 +29,7 @@ __all__ = [
     "Gender",
     "MentorKind",
     "OutcomeKind",
+    "RecordState",
     "SessionForm",
     "Vocabulary",
 ]
@@ -114,6 +115,16 @@ class SessionForm(Vocabulary):
     INDIVIDUAL = "individual", "个别督导"
     GROUP = "group", "团体督导"
     PEER = "peer", "同辈督导"
+
+
+class RecordState(Vocabulary):
+    """Where a record stands in sign-off (审核确认) by a mentor of its cohort. Rejected
+    records never count; submitted ones count only where the program says so
+    (``Program.pending_counts``)."""
+
+    SUBMITTED = "submitted", "待审核"
+    CONFIRMED = "confirmed", "已确认"
+    REJECTED = "rejected", "已退回"
 
 
 class CredentialLevel(Vocabulary):

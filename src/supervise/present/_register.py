@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from supervise import _display
+from supervise.core.continuing import EducationReport
 from supervise.core.eligibility import EligibilityReport
 from supervise.core.outcomes import OutcomeTally
 from supervise.core.placements import Placements
@@ -12,7 +13,7 @@ from supervise.core.progress import CohortProgress
 from supervise.core.targets import TargetStatus
 from supervise.core.teams import TeamsProgress
 from supervise.core.tiers import TierCounts
-from supervise.present import eligibility, frames, placements, progress, structure
+from supervise.present import continuing, eligibility, frames, placements, progress, structure
 from supervise.present.html import block
 
 
@@ -51,5 +52,8 @@ for kind, cls, renderer in (
     ("html", Placements, placements.placements_html),
     ("text", Placements, placements.placements_text),
     ("frame", Placements, placements.placements_frame),
+    ("text", EducationReport, continuing.education_text),
+    ("html", EducationReport, continuing.education_html),
+    ("frame", EducationReport, continuing.education_frame),
 ):
     _display.register(kind, cls, renderer)

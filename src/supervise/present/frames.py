@@ -10,7 +10,7 @@ does not require are NaN. docs/notebooks-and-reports.md lists every column.
 >>> registry = supervise.open(); _ = ningxia.build(registry)
 >>> df = registry.cohort_progress("nx-2024-b2", "2024-10-15").to_pandas()
 >>> df.shape, list(df.columns[:4])
-((155, 20), ['cohort_id', 'as_of', 'person_id', 'name'])
+((155, 30), ['cohort_id', 'as_of', 'person_id', 'name'])
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
 
     - ``trainee_phases``: one row per trainee and phase, the columns of the CSV export
       (``supervise.present.progress.CSV_COLUMNS``; figures a phase does not require null);
-    - ``trainees``: one row per trainee (person_id, name, team, status, progress, behind).
+    - ``trainees``: one row per trainee (person_id, name, team, status, progress, behind,
+      projected_completion, at_risk).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -92,6 +93,8 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
             "status": trainees.column("trainee_status").cast(pa.string()),
             "progress": trainees.column("progress"),
             "behind": trainees.column("trainee_behind"),
+            "projected_completion": trainees.column("projected_completion"),
+            "at_risk": trainees.column("trainee_at_risk"),
         }
     )
     if table == "trainees":
@@ -119,6 +122,18 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
         columns[f"required_{name}"] = pa.array(
             [p.required.get(name) for _ in range(count) for p in plan], pa.float64()
         )
+    for name in REQUIREMENT_NAMES:
+        wanted = pa.array([name in p.required for _ in range(count) for p in plan], pa.bool_())
+        pending = phases.column(f"pending_{name}").cast(pa.float64())
+        columns[f"pending_{name}"] = pc.if_else(wanted, pending, pa.scalar(None, pa.float64()))
+    columns["group_sessions"] = phases.column("group_sessions").cast(pa.int64())
+    columns["max_group_sessions"] = pa.array(
+        [p.max_group_sessions for _ in range(count) for p in plan], pa.int64()
+    )
+    columns["projected"] = phases.column("projected")
+    columns["at_risk"] = phases.column("at_risk")
+    columns["projected_completion"] = repeated.column("projected_completion")
+    columns["trainee_at_risk"] = repeated.column("at_risk")
     return pa.table(columns)
 
 
@@ -148,8 +163,16 @@ def progress_frame(result: CohortProgress, table: str = "trainee_phases") -> Dat
 
             df = pd.DataFrame(csv_rows(result), columns=list(CSV_COLUMNS))
         df["as_of"] = pd.to_datetime(df["as_of"])
-        for name in (*REQUIREMENT_NAMES, *(f"required_{n}" for n in REQUIREMENT_NAMES)):
+        for name in ("projected", "projected_completion"):
+            df[name] = pd.to_datetime(df[name])
+        for name in (
+            *REQUIREMENT_NAMES,
+            *(f"required_{n}" for n in REQUIREMENT_NAMES),
+            *(f"pending_{n}" for n in REQUIREMENT_NAMES),
+        ):
             df[name] = df[name].astype("float64")
+        for name in ("group_sessions", "max_group_sessions"):
+            df[name] = df[name].astype("Int64")
         df["team"] = df["team"].astype("object")
         return df.astype({"phase": phase_type, "phase_status": status_type, "status": trainee_type})
     if table == "trainees":
@@ -162,12 +185,27 @@ def progress_frame(result: CohortProgress, table: str = "trainee_phases") -> Dat
                 "progress": t.progress,
                 "behind": t.behind,
                 "complete": t.complete,
+                "projected_completion": t.projected_completion,
+                "at_risk": t.at_risk,
                 **{p.key: p.fraction for p in t.phases},
             }
             for t in result.trainees
         ]
-        columns = ["person_id", "name", "team", "status", "progress", "behind", "complete", *keys]
-        return pd.DataFrame(rows, columns=columns).astype({"status": trainee_type})
+        columns = [
+            "person_id",
+            "name",
+            "team",
+            "status",
+            "progress",
+            "behind",
+            "complete",
+            "projected_completion",
+            "at_risk",
+            *keys,
+        ]
+        df = pd.DataFrame(rows, columns=columns).astype({"status": trainee_type})
+        df["projected_completion"] = pd.to_datetime(df["projected_completion"])
+        return df
     if table == "phases":
         counts = result.phase_counts()
         rows = [{"phase": key, "name": name, **counts[key]} for key, name in result.phases]

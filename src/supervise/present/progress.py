@@ -34,6 +34,7 @@ __all__ = [
     "legend_html",
     "legend_text",
     "mentors_html",
+    "notes_html",
     "status_label",
     "summary_html",
     "table_html",
@@ -61,9 +62,9 @@ _T = Catalogue(
         ),
         "summary": (
             "在册 {enrolled} · 退出 {withdrawn} · 完成 {completed} · 完成率 {rate} · "
-            "逾期 {overdue} · 落后 {behind}",
+            "逾期 {overdue} · 落后 {behind} · 有风险 {at_risk}",
             "enrolled {enrolled} · withdrawn {withdrawn} · completed {completed} · "
-            "completion rate {rate} · overdue {overdue} · behind {behind}",
+            "completion rate {rate} · overdue {overdue} · behind {behind} · at risk {at_risk}",
         ),
         "counts_note": (
             "逾期：有环节已过截止日期仍未完成的学员；落后：有环节完成比例低于应达比例减去容差"
@@ -76,6 +77,12 @@ _T = Catalogue(
             "trainee can be behind before any due date.",
         ),
         "behind": ("落后", "behind"),
+        "at_risk": ("有风险", "at risk"),
+        "projected": ("预计完成 {on}", "projected {on}"),
+        "notes": ("需关注：", "to note:"),
+        "nothing_to_note": ("无需关注事项", "nothing to note"),
+        "phase": ("环节", "phase"),
+        "note": ("说明", "note"),
         "person": ("学员", "trainee"),
         "name": ("姓名", "name"),
         "progress": ("进度", "progress"),
@@ -123,6 +130,8 @@ def status_label(status: PhaseStatus, lang: str | None = None) -> str:
 def _status(t: TraineeProgress, lang: str) -> str:
     if t.behind:
         return sayer(_T, lang)("behind")
+    if t.at_risk:
+        return sayer(_T, lang)("at_risk")
     return t.status.zh if lang == "zh" else t.status.value
 
 
@@ -149,6 +158,7 @@ def _summary(result: CohortProgress, lang: str) -> str:
         rate=percent(result.completion_rate),
         overdue=len(result.overdue),
         behind=len(result.behind),
+        at_risk=len(result.at_risk),
     )
 
 
@@ -163,6 +173,19 @@ def counts_note(result: CohortProgress, lang: str | None = None) -> str:
     )
 
 
+def _noted(result: CohortProgress, lang: str) -> list[tuple[TraineeProgress, str, str]]:
+    """(trainee, phase name, note) for every note of every phase of the trainees not
+    withdrawn, in roster order."""
+    names = dict(zip((k for k, _ in result.phases), _labels(result.phases, lang), strict=True))
+    return [
+        (t, names[p.key], note)
+        for t in result.trainees
+        if t.status is not TraineeStatus.WITHDRAWN
+        for p in t.phases
+        for note in p.notes(lang)
+    ]
+
+
 def legend_text(lang: str | None = None) -> str:
     """The mark of each phase status."""
     lang = check_lang(lang)
@@ -171,7 +194,8 @@ def legend_text(lang: str | None = None) -> str:
 
 def to_text(result: CohortProgress, lang: str | None = None, columns: int = 80) -> str:
     """The cohort summary, one row per trainee with a mark and percent per phase, the
-    legend and what overdue and behind mean, mentor load and outcomes; fits 80 columns for
+    legend and what overdue and behind mean, mentor load, outcomes and what to note (phases
+    at risk, group sessions over the cap, records awaiting sign-off); fits 80 columns for
     programs of up to five phases."""
     lang = check_lang(lang)
     say = sayer(_T, lang)
@@ -192,6 +216,14 @@ def to_text(result: CohortProgress, lang: str | None = None, columns: int = 80) 
         lines.append(_text.wrap(say("phases", phases=keys), columns, "  ", spaces=True))
     for key, listed in (("mentors", _mentors(result, lang)), ("outcomes", _outcomes(result, lang))):
         lines.append(_text.wrap(say(key, **{key: listed}), columns, "  ", spaces=True))
+    noted = _noted(result, lang)
+    if noted:
+        lines.append(say("notes"))
+        sep = "：" if lang == "zh" else ": "
+        lines.extend(
+            _text.wrap(f"  {t.person_id} {t.name} · {phase}{sep}{note}", columns, "    ")
+            for t, phase, note in noted
+        )
     return "\n".join(lines)
 
 
@@ -228,6 +260,9 @@ def _phase_title(p: PhaseProgress, lang: str) -> str:
     ]
     if p.expected is not None:
         parts.append(say("expected", share=percent(p.expected)))
+    if p.projected is not None and not p.at_risk:  # at risk, the note says when
+        parts.append(say("projected", on=p.projected))
+    parts += p.notes(lang)
     return " · ".join(parts)
 
 
@@ -315,6 +350,19 @@ def behind_html(result: CohortProgress, lang: str | None = None) -> Markup:
     return table([say("person"), say("name"), say("phases_behind")], rows, wrap=[2])
 
 
+def notes_html(result: CohortProgress, lang: str | None = None) -> Markup:
+    """What to look at beyond the figures, trainee by trainee and phase by phase: a phase
+    projected to finish after its due date, group sessions over the cap, records awaiting
+    sign-off."""
+    lang = check_lang(lang)
+    say = sayer(_T, lang)
+    noted = _noted(result, lang)
+    if not noted:
+        return line(say("nothing_to_note"), muted=True)
+    rows = [[t.person_id, t.name, phase, note] for t, phase, note in noted]
+    return table([say("person"), say("name"), say("phase"), say("note")], rows, wrap=[3])
+
+
 def mentors_html(result: CohortProgress, lang: str | None = None) -> Markup:
     """One row per mentor: trainees paired on the date against capacity (red when over)."""
     lang = check_lang(lang)
@@ -336,17 +384,20 @@ def mentors_html(result: CohortProgress, lang: str | None = None) -> Markup:
 
 def to_html(result: CohortProgress, lang: str | None = None) -> Markup:
     """The notebook view: summary, the coloured table, the legend and what overdue and
-    behind mean, mentor load and outcomes."""
+    behind mean, mentor load, outcomes and what to note (when there is anything)."""
     lang = check_lang(lang)
     say = sayer(_T, lang)
-    return block(
+    parts = [
         summary_html(result, lang),
         table_html(result, lang),
         legend_html(lang),
         line(counts_note(result, lang), muted=True),
         line(say("mentors", mentors=_mentors(result, lang)), muted=True),
         line(say("outcomes", outcomes=_outcomes(result, lang)), muted=True),
-    )
+    ]
+    if _noted(result, lang):
+        parts += [line(say("notes"), strong=True), notes_html(result, lang)]
+    return block(*parts)
 
 
 # -- by team -------------------------------------------------------------------------------
@@ -436,6 +487,16 @@ CSV_COLUMNS = (
     "required_sessions",
     "required_days",
     "required_deliverables",
+    "pending_hours",
+    "pending_sessions",
+    "pending_days",
+    "pending_deliverables",
+    "group_sessions",
+    "max_group_sessions",
+    "projected",
+    "at_risk",
+    "projected_completion",
+    "trainee_at_risk",
 )
 
 
@@ -461,5 +522,14 @@ def csv_rows(result: CohortProgress) -> list[dict[str, Any]]:
             for name in ("hours", "sessions", "days", "deliverables"):
                 row[name] = p.achieved.get(name)
                 row[f"required_{name}"] = p.required.get(name)
+                row[f"pending_{name}"] = p.pending.get(name)
+            row["group_sessions"] = p.group_sessions
+            row["max_group_sessions"] = p.max_group_sessions
+            row["projected"] = None if p.projected is None else p.projected.isoformat()
+            row["at_risk"] = p.at_risk
+            row["projected_completion"] = (
+                None if t.projected_completion is None else t.projected_completion.isoformat()
+            )
+            row["trainee_at_risk"] = t.at_risk
             rows.append(row)
     return rows

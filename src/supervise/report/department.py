@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 import supervise
-from supervise.core.policy import Policy, load_policy
+from supervise.core.policy import Policy, VersionedPolicy, load_policy
 from supervise.core.targets import Target, load_targets
 from supervise.core.tiers import LEVELS, TierCounts
 from supervise.dates import parse_date
@@ -195,7 +195,7 @@ def program_report(
     registry: Registry,
     program_id: str,
     as_of: date | str | None = None,
-    policy: Policy | str | None = None,
+    policy: Policy | VersionedPolicy | str | None = None,
     targets: str | os.PathLike[str] | Sequence[Target] | None = None,
     lang: str | None = None,
     charts: bool | None = None,
@@ -213,7 +213,7 @@ def province_report(
     registry: Registry,
     province: str,
     as_of: date | str | None = None,
-    policy: Policy | str | None = None,
+    policy: Policy | VersionedPolicy | str | None = None,
     targets: str | os.PathLike[str] | Sequence[Target] | None = None,
     lang: str | None = None,
     charts: bool | None = None,
@@ -228,7 +228,7 @@ def department_report(
     registry: Registry,
     scope: Scope,
     as_of: date | str | None = None,
-    policy: Policy | str | None = None,
+    policy: Policy | VersionedPolicy | str | None = None,
     targets: str | os.PathLike[str] | Sequence[Target] | None = None,
     lang: str | None = None,
     charts: bool | None = None,
@@ -346,14 +346,14 @@ def _eligibility(
     registry: Registry,
     scope: Scope,
     progress: dict[str, CohortProgress],
-    policy: Policy | str,
+    policy: Policy | VersionedPolicy | str,
     day: date,
     lang: str,
 ) -> dict[str, Any]:
     say = sayer(_T, lang)
-    chosen = policy if isinstance(policy, Policy) else load_policy(policy)
+    chosen = policy if isinstance(policy, Policy | VersionedPolicy) else load_policy(policy)
     people = {e.person_id for c in scope.cohorts for e in registry.find(Enrollment, cohort_id=c.id)}
-    report = registry.eligibility(chosen, day, people)
+    report = registry.eligibility(chosen, day, people)  # the version in force on the day
     rows = []
     for cohort in scope.cohorts:
         members = {e.person_id for e in registry.find(Enrollment, cohort_id=cohort.id)}
@@ -362,7 +362,10 @@ def _eligibility(
         rows.append([f"{cohort.name} ({cohort.id})", len(members), len(eligible), len(nearly)])
     head = [say("cohort"), say("assessed"), say("eligible"), say("nearly")]
     return {
-        "policy": say("policy", policy=f"{chosen.name} ({chosen.id} {chosen.version})"),
+        "policy": say(
+            "policy",
+            policy=f"{report.policy_name} ({report.policy_id} {report.policy_version})",
+        ),
         "counts": Table(head, rows, "lrrr"),
         "people": eligibility_view.to_html(report, lang),
     }

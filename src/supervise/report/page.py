@@ -2,7 +2,9 @@
 
 Sections: the cohort summary and what its overdue and behind counts mean, charts (progress
 heatmap and phase statuses, embedded as PNG data), the progress table beside who is behind and
-why, progress by team (when the cohort has teams), mentor load, outcomes, placements, and
+why, what to note (phases projected past their due dates, group sessions over the cap, records
+awaiting sign-off), progress by team (when the cohort has teams), mentor load, outcomes,
+placements, and
 eligibility under a policy (only when one is given). The page is the Jinja2 template
 ``cohort_report.html.j2``; CSS is inline and nothing is fetched, so the file opens anywhere,
 offline. Charts need ``supervise[plot]``; without matplotlib the report says so in their
@@ -25,7 +27,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import supervise
-from supervise.core.policy import Policy, load_policy
+from supervise.core.policy import Policy, VersionedPolicy, load_policy
 from supervise.dates import parse_date
 from supervise.errors import MissingExtra
 from supervise.lang import Catalogue
@@ -60,6 +62,10 @@ _T = Catalogue(
         ),
         "table": ("学员进度", "Trainee progress"),
         "behind": ("落后学员", "Behind schedule"),
+        "notes": (
+            "需关注（进度风险、团体督导上限、待审核记录）",
+            "To note (at risk, group-session cap, awaiting sign-off)",
+        ),
         "teams": ("各小组进度", "Progress by team"),
         "mentors": ("导师带教", "Mentor load"),
         "outcomes": ("培养成效", "Outcomes"),
@@ -115,15 +121,15 @@ def cohort_report(
     registry: Registry,
     cohort_id: str,
     as_of: date | str | None = None,
-    policy: Policy | str | None = None,
+    policy: Policy | VersionedPolicy | str | None = None,
     lang: str | None = None,
     charts: bool | None = None,
 ) -> str:
     """The report of cohort ``cohort_id`` on ``as_of`` (default today) as a complete HTML
-    document, in ``lang`` (default: the language setting). ``policy`` (a Policy, a policy
-    file or a built-in name) adds the eligibility of the cohort's trainees; ``charts`` is
-    ``None`` for charts when matplotlib is installed, ``True`` to require them, ``False``
-    for none."""
+    document, in ``lang`` (default: the language setting). ``policy`` (a Policy, a versioned
+    one, a policy file or a built-in name; the version in force on the date decides) adds
+    the eligibility of the cohort's trainees; ``charts`` is ``None`` for charts when
+    matplotlib is installed, ``True`` to require them, ``False`` for none."""
     lang = check_lang(lang)
     say = sayer(_T, lang)
     day = date.today() if as_of is None else parse_date(as_of)
@@ -133,14 +139,14 @@ def cohort_report(
     cohort = f"{result.cohort_name} ({result.cohort_id})" if lang == "zh" else result.cohort_id
     eligibility = None
     if policy is not None:
-        chosen = policy if isinstance(policy, Policy) else load_policy(policy)
+        chosen = policy if isinstance(policy, Policy | VersionedPolicy) else load_policy(policy)
         report = registry.eligibility(chosen, day, cohort=cohort_id)
         eligibility = eligibility_view.to_html(report, lang)
     text = render(
         "cohort_report.html.j2",
         lang=lang,
         title=say("title", cohort=cohort),
-        words={key: say(key) for key in ("charts", "table", "behind", "teams")}
+        words={key: say(key) for key in ("charts", "table", "behind", "notes", "teams")}
         | {key: say(key) for key in ("mentors", "outcomes", "placements", "eligibility")},
         generated=say(
             "generated", program=result.program_id, as_of=day, version=supervise.__version__
@@ -151,6 +157,7 @@ def cohort_report(
         table=progress_view.table_html(result, lang),
         legend=progress_view.legend_html(lang),
         behind=progress_view.behind_html(result, lang),
+        notes=progress_view.notes_html(result, lang),
         teams=progress_view.teams_html(teams, lang, title=False, placements=placed)
         if any(t.team is not None for t in teams.teams)
         else None,
