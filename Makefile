@@ -1,10 +1,12 @@
 # Two commands on a fresh clone with only python3 and make:
 #   make demo   set up .venv and build + summarise the Ningxia example registry (ningxia.db)
 #   make test   set up .venv, lint, type-check and run the test suite
-#   make report-png   write build/report/report.html and render it in headless Chromium to
-#                     build/report/report.png (needs: apt-get install chromium fonts-wqy-microhei)
+#   make report-png   write the cohort, program and province reports into build/report and
+#                     render each in headless Chromium to a PNG
+#                     (needs: apt-get install chromium fonts-wqy-microhei)
 #   make cli-docs     regenerate the command reference in docs/cli.md from the --help texts
 #   make docs-chart   redraw docs/img/chart-without-system-fonts.png with system fonts hidden
+#   make docs-img     redraw the report pictures in docs/img with headless Chromium
 #   make docs         build the documentation site into site/ (mkdocs build --strict)
 PYTHON ?= python3
 VENV := .venv
@@ -12,17 +14,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= ningxia.db
 
-.PHONY: demo test pytest lint typecheck bench clean report-png cli-docs docs docs-chart
+.PHONY: demo test pytest lint typecheck bench clean report-png cli-docs docs docs-chart docs-img
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas,excel,plot,credentials]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas,excel,plot,credentials,protect]'
 	@touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/supervise demo --db $(DB)
 	$(BIN)/supervise progress --db $(DB) --cohort nx-2024-b2 --as-of 2024-10-15
 	$(BIN)/supervise eligible --db $(DB) --policy nx-expert-pool --as-of 2024-12-06 --cohort nx-2024-b2
+	$(BIN)/supervise confirm --db $(DB) --by m2024-2 --all-pending --dry-run --on 2024-10-16
+	$(BIN)/supervise ce --db $(DB) --as-of 2024-12-06 --within 180
 	$(BIN)/supervise outcomes --db $(DB) --as-of 2024-12-06
 	$(BIN)/supervise tiers --db $(DB) --as-of 2024-12-06
 	$(BIN)/supervise targets --db $(DB) --targets examples/ningxia-targets.toml --as-of 2024-12-06
@@ -35,6 +39,9 @@ cli-docs: $(STAMP)
 
 docs-chart: $(STAMP)
 	$(BIN)/python scripts/chart_without_fonts.py docs/img/chart-without-system-fonts.png
+
+docs-img: $(STAMP)
+	$(BIN)/python scripts/report_screenshots.py docs/img
 
 # NO_MKDOCS_2_WARNING silences Material's notice about its successor; warnings still fail.
 docs: $(STAMP)
@@ -54,7 +61,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build site *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) build site *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm $(DB)-columns
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'

@@ -1,12 +1,14 @@
-"""Write the Ningxia cohort report and render it to a PNG in headless Chromium.
+"""Write the Ningxia cohort report, Anhui's program report and Ningxia's province report,
+and render each to a PNG in headless Chromium.
 
-This is how a person sees the report: the PNG shows whether the page lays out and whether
+This is how a person sees the reports: the PNG shows whether the page lays out and whether
 the Chinese labels are legible (a machine without a Chinese font shows boxes). It needs
 Debian's ``chromium`` (``apt-get install chromium fonts-wqy-microhei``); the test suite uses
 the same functions, and skips when Chromium is missing.
 
 Usage: python examples/report_png.py [OUT_DIR]   (default: build/report; also `make report-png`)
-Writes OUT_DIR/ningxia.db, OUT_DIR/report.html and OUT_DIR/report.png.
+Writes OUT_DIR/ningxia.db (the Ningxia example with Anhui's plan imported), and
+OUT_DIR/report.html, program.html and province.html, each with its PNG.
 """
 
 from __future__ import annotations
@@ -91,11 +93,37 @@ def write_report(out: Path, lang: str = "zh") -> Path:
     return html
 
 
+#: Anhui's "三区" plan, an exchange folder in Chinese: 18 people in five county teams.
+ANHUI = Path(__file__).parent / "exchange" / "anhui-sanqu-2024"
+#: Ningxia's 2027 targets.
+TARGETS = Path(__file__).parent / "ningxia-targets.toml"
+
+
+def write_department_reports(out: Path, lang: str = "zh") -> tuple[Path, Path]:
+    """Import Anhui's plan into ``out``/ningxia.db (built by :func:`write_report`) and write
+    ``out``/program.html (Anhui's plan, by team) and ``out``/province.html (Ningxia's two
+    programs on the day the outcomes were reported, with the targets and the policy)."""
+    from supervise.report.department import program_report, province_report
+
+    program, province = out / "program.html", out / "province.html"
+    with supervise.open(out / "ningxia.db") as registry:
+        registry.import_file(ANHUI)
+        program.write_text(
+            program_report(registry, "ah-sanqu-2024", "2024-12-06", lang=lang), encoding="utf-8"
+        )
+        text = province_report(
+            registry, "64", ningxia.REPORTED_ON, "nx-expert-pool", TARGETS, lang=lang
+        )
+        province.write_text(text, encoding="utf-8")
+    return program, province
+
+
 def main(out: str = "build/report") -> None:
     folder = Path(out)
     html = write_report(folder)
-    png = screenshot(html, folder / "report.png")
-    print(f"{html}\n{png}")
+    pages = [html, *write_department_reports(folder)]
+    for page in pages:
+        print(f"{page}\n{screenshot(page, page.with_suffix('.png'))}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,15 @@ settings.register_profile(
 settings.load_profile("default")
 
 
+@pytest.fixture(autouse=True)
+def undetermined_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts where no setting names a language (a server's C locale), so
+    people-facing text is Chinese unless the test asks otherwise: the same on every machine."""
+    for variable in ("SUPERVISE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(params=["memory", "file"])
 def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Registry]:
     """A fresh registry, once in memory and once in a file (WAL)."""

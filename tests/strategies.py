@@ -17,6 +17,7 @@ from stdnum.cn import ric
 from supervise.model import (
     Activity,
     Cohort,
+    ContinuingEducation,
     Credential,
     CredentialLevel,
     Deliverable,
@@ -33,13 +34,21 @@ from supervise.model import (
     PhaseSpec,
     Placement,
     Program,
+    RecordState,
     Requirements,
     Session,
     SessionForm,
 )
 
 ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
-texts = st.text(min_size=1, max_size=12).filter(lambda s: s.strip() != "")
+#: Every character the model stores in free text: anything but lone surrogates, control
+#: characters other than tab and line breaks, and bidirectional overrides.
+TEXT_CHARACTERS = st.characters(
+    exclude_categories=("Cs", "Cc"),
+    include_characters="\t\n\r",
+    exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+)
+texts = st.text(TEXT_CHARACTERS, min_size=1, max_size=12).filter(lambda s: s.strip() != "")
 optional_texts = st.none() | texts
 days = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
 regions = st.none() | st.sampled_from(["64", "6401", "640104", "640121", "350102", "34"])
@@ -70,8 +79,8 @@ phones = st.integers(13000000000, 19999999999).map(str)
 
 
 @st.composite
-def windows(draw: st.DrawFn) -> tuple[date | None, date | None]:
-    start = draw(st.none() | days)
+def windows(draw: st.DrawFn, near: date | None = None) -> tuple[date | None, date | None]:
+    start = draw(st.none() | (days if near is None else _near(near)))
     if start is None:
         return None, draw(st.none() | days)
     return start, draw(st.none() | st.integers(0, 120).map(lambda n: start + timedelta(days=n)))
@@ -85,6 +94,11 @@ requirements = st.builds(
     days=st.none() | st.integers(1, 10),
     deliverables=st.none() | st.integers(1, 2),
     pass_score=st.none() | st.sampled_from([60.0, 80.0, 85.5]),
+    max_group_sessions=st.none() | st.integers(0, 3),
+)
+# Sign-off states, most records confirmed as in real registries.
+states = st.sampled_from(
+    [RecordState.CONFIRMED, RecordState.CONFIRMED, RecordState.SUBMITTED, RecordState.REJECTED]
 )
 
 
@@ -103,9 +117,20 @@ def people(draw: st.DrawFn, person_id: str | None = None) -> Person:
 
 
 @st.composite
-def worlds(draw: st.DrawFn, max_people: int = 6, max_records: int = 12) -> list[Any]:
+def worlds(
+    draw: st.DrawFn,
+    max_people: int = 6,
+    max_records: int = 12,
+    dense: bool = False,
+    dated: bool = False,
+) -> list[Any]:
     """A consistent set of records: one program and its phases, 1-2 cohorts, people,
-    enrollments, mentors, pairings and every kind of record."""
+    enrollments, mentors, pairings and every kind of record. With ``dense``, records fall in
+    the first five months of their cohort and phase windows near it, so that paces,
+    projections and caps are met often. With ``dated``, also what an import checks across
+    tables: records dated on or after their cohort's start, session attendees enrolled in
+    the session's cohort (without it, records fall on any date and anyone attends, which
+    the registry's own writes accept)."""
     program = Program(
         id=draw(ids),
         name=draw(texts),
@@ -113,11 +138,13 @@ def worlds(draw: st.DrawFn, max_people: int = 6, max_records: int = 12) -> list[
         sponsor=draw(optional_texts),
         starts_on=None,
         ends_on=None,
+        pending_counts=draw(st.booleans()),
     )
     keys = draw(st.lists(st.sampled_from(PHASE_KEYS), min_size=1, max_size=5, unique=True))
     phases = []
+    base = draw(days)
     for n, key in enumerate(keys, start=1):
-        start, due = draw(windows())
+        start, due = draw(windows(near=base if dense else None))
         phases.append(
             PhaseSpec(
                 program_id=program.id,
@@ -133,7 +160,7 @@ def worlds(draw: st.DrawFn, max_people: int = 6, max_records: int = 12) -> list[
     cohort_ids = draw(st.lists(ids, min_size=1, max_size=2, unique=True))
     cohorts = []
     for cid in cohort_ids:
-        start = draw(days)
+        start = base if dense else draw(days)
         cohorts.append(
             Cohort(
                 id=cid,
@@ -178,9 +205,13 @@ def worlds(draw: st.DrawFn, max_people: int = 6, max_records: int = 12) -> list[
                 )
             )
     out.extend(_pairings(draw, enrolled, mentoring))
-    out.extend(_records(draw, program, keys, enrolled, mentoring, person_ids, max_records))
+    when = {
+        c.id: _near(c.starts_on) if dense else _after(c.starts_on) if dated else days
+        for c in cohorts
+    }
+    out.extend(_records(draw, keys, enrolled, mentoring, person_ids, max_records, when, dated))
     for pid in person_ids:
-        out.extend(_held(draw, pid))
+        out.extend(_held(draw, pid, _recent(base) if dense else days))
     return out
 
 
@@ -214,15 +245,35 @@ def _pairings(
     return result
 
 
+def _sign_off(draw: st.DrawFn, cohort_id: str, mentoring: list[tuple[str, str]]) -> dict[str, Any]:
+    """A state, and for a decided record maybe a signer (a mentor of its cohort) and date."""
+    state = draw(states)
+    signers = [m for m, c in mentoring if c == cohort_id]
+    if state is RecordState.SUBMITTED or not signers or draw(st.booleans()):
+        return {"state": state}
+    return {"state": state, "signed_by": draw(st.sampled_from(signers)), "signed_on": draw(days)}
+
+
+def _near(start: date) -> st.SearchStrategy[date]:
+    return st.integers(0, 150).map(lambda n: start + timedelta(days=n))
+
+
+def _after(start: date) -> st.SearchStrategy[date]:
+    return st.integers(0, 400).map(lambda n: start + timedelta(days=n))
+
+
 def _records(
     draw: st.DrawFn,
-    program: Program,
     keys: list[str],
     enrolled: list[tuple[str, str]],
     mentoring: list[tuple[str, str]],
     person_ids: list[str],
     max_records: int,
+    when: dict[str, st.SearchStrategy[date]],
+    dated: bool = False,
 ) -> list[Any]:
+    """Records of every kind, each dated by its cohort's strategy in ``when``; with
+    ``dated``, session attendees are enrolled in the session's cohort."""
     out: list[Any] = []
     if enrolled:
         for n in range(draw(st.integers(0, max_records))):
@@ -233,9 +284,10 @@ def _records(
                     person_id=pid,
                     cohort_id=cid,
                     phase=draw(st.sampled_from(keys)),
-                    on=draw(days),
+                    on=draw(when[cid]),
                     hours=draw(hours),
                     note=draw(optional_texts),
+                    **_sign_off(draw, cid, mentoring),
                 )
             )
         for n in range(draw(st.integers(0, 3))):
@@ -247,20 +299,23 @@ def _records(
                     cohort_id=cid,
                     phase=draw(st.sampled_from(keys)),
                     title=draw(texts),
-                    submitted_on=draw(days),
+                    submitted_on=draw(when[cid]),
                     score=draw(scores),
                     reviewer_id=draw(st.none() | st.sampled_from(person_ids)),
+                    **_sign_off(draw, cid, mentoring),
                 )
             )
         for pid, cid in draw(st.lists(st.sampled_from(enrolled), unique=True, max_size=2)):
+            start = draw(days)
+            length = draw(st.none() | st.integers(0, 400))
             out.append(
                 Placement(
                     person_id=pid,
                     cohort_id=cid,
                     station=draw(texts),
                     region_code=draw(regions),
-                    starts_on=draw(days),
-                    ends_on=None,
+                    starts_on=start,
+                    ends_on=None if length is None else start + timedelta(days=length),
                 )
             )
         exempt = draw(
@@ -282,25 +337,35 @@ def _records(
     if mentoring:
         for n in range(draw(st.integers(0, max_records // 2))):
             mid, cid = draw(st.sampled_from(mentoring))
+            trainees = [p for p, c in enrolled if c == cid] if dated else person_ids
+            if not trainees:
+                continue
             out.append(
                 Session(
                     id=f"s{n}",
                     mentor_id=mid,
                     cohort_id=cid,
-                    on=draw(days),
+                    on=draw(when[cid]),
                     minutes=draw(st.integers(1, 180)),
-                    form=draw(st.sampled_from(SessionForm)),
+                    form=draw(st.sampled_from([*SessionForm, SessionForm.GROUP])),
                     phase=draw(st.sampled_from(keys)),
-                    attendees=draw(st.frozensets(st.sampled_from(person_ids), min_size=1)),
+                    attendees=draw(st.frozensets(st.sampled_from(trainees), min_size=1)),
+                    **_sign_off(draw, cid, mentoring),
                 )
             )
     return out
 
 
-def _held(draw: st.DrawFn, person_id: str) -> list[Any]:
+def _recent(base: date) -> st.SearchStrategy[date]:
+    """Dates of the few years before a cohort and its first months: credentials and
+    continuing education that fall in the cycle of the dates assessed."""
+    return st.integers(-1200, 200).map(lambda n: base + timedelta(days=n))
+
+
+def _held(draw: st.DrawFn, person_id: str, when: st.SearchStrategy[date]) -> list[Any]:
     out: list[Any] = []
     for level in draw(st.lists(st.sampled_from(CredentialLevel), unique=True, max_size=2)):
-        issued = draw(days)
+        issued = draw(when)
         out.append(
             Credential(
                 person_id=person_id,
@@ -312,6 +377,20 @@ def _held(draw: st.DrawFn, person_id: str) -> list[Any]:
                 ),
                 issuer=draw(optional_texts),
                 region_code=draw(regions),
+                registered_on=draw(
+                    st.none() | st.integers(0, 400).map(lambda n, i=issued: i + timedelta(days=n))
+                ),
+            )
+        )
+    for n in range(draw(st.integers(0, 3))):
+        out.append(
+            ContinuingEducation(
+                id=f"ce-{person_id}-{n}",
+                person_id=person_id,
+                on=draw(when),
+                hours=draw(st.sampled_from([0.5, 6.0, 24.0, 40.0, 72.0])),
+                provider=draw(optional_texts),
+                category=draw(optional_texts),
             )
         )
     for kind in draw(st.lists(st.sampled_from(OutcomeKind), unique=True, max_size=2)):

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from supervise._text import width
-from supervise.cli import cli
+from supervise.cli import all_commands, cli
 from supervise.registry import Registry
 
 ROOT = Path(__file__).parent.parent
@@ -25,6 +25,7 @@ RESULTS = {
     "tiers": ["--as-of", "2024-12-06", "--by", "county"],
     "outcomes": ["--as-of", "2024-12-06"],
     "targets": ["--targets", TARGETS, "--as-of", "2024-12-06"],
+    "ce": ["--as-of", "2024-12-06"],
 }
 
 
@@ -52,7 +53,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 # -- docs/cli.md -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
+@pytest.mark.parametrize("name", sorted(all_commands()))
 def test_every_command_is_documented_in_docs_cli_md(name: str) -> None:
     page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert f"\n## supervise {name}\n" in page, (
@@ -77,7 +78,7 @@ def test_the_exit_statuses_are_documented() -> None:
 # -- help ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
+@pytest.mark.parametrize("name", sorted(all_commands()))
 def test_every_command_help_has_an_example_and_fits_80_columns(name: str) -> None:
     code, out, _ = run(name, "--help")
     assert code == 0
@@ -97,7 +98,7 @@ def test_the_top_level_help_lists_commands_with_exit_statuses() -> None:
     )
     assert max(width(line) for line in out.splitlines()) <= 80
     listed = re.findall(r"^  ([a-z]+) {2,}(.+)$", out.split("Commands:")[1], re.MULTILINE)
-    assert sorted(name for name, _ in listed) == sorted(cli.commands)
+    assert sorted(name for name, _ in listed) == sorted(all_commands())
     assert [name for name, text in listed if text.endswith("...")] == []  # short helps whole
 
 
@@ -109,7 +110,7 @@ def test_every_command_with_formats_is_exercised_here() -> None:
     import, validate and export format other things and are tested with the exchange."""
     with_formats = {
         name
-        for name, command in cli.commands.items()
+        for name, command in all_commands().items()
         if any(p.name == "fmt" and "html" in getattr(p.type, "choices", ()) for p in command.params)
     }
     assert with_formats == set(RESULTS), "add the command's arguments to RESULTS"
@@ -155,7 +156,11 @@ def test_html_is_a_whole_page_without_personal_data(
 
 def test_exit_status_1_for_a_data_error(db: str) -> None:
     code, out, err = run("progress", "--db", db, "--cohort", "nope")
-    assert (code, out, err) == (1, "", "Error: Cohort 'nope' not found\n")
+    assert (code, out, err) == (
+        1,
+        "",
+        "Error: 找不到批次 'nope'；现有的批次：nx-2022-b1 (第一批), nx-2024-b2 (第二批)\n",
+    )
 
 
 def test_exit_status_2_for_a_usage_error(db: str) -> None:

@@ -31,7 +31,7 @@ CHILD = textwrap.dedent(
         print(stage, done, total, flush=True)
 
     with supervise.open(sys.argv[1]) as registry:
-        registry.import_file(sys.argv[2], progress=report)
+        registry.import_file(sys.argv[2], on_step=report)
     print("finished", flush=True)
     """
 )

@@ -424,6 +424,12 @@ def test_revocation_is_reported_from_the_registry_and_from_the_status_list(
     with supervise.open(db) as registry:
         (record,) = [r for r in issued(registry, "t2024-05") if r.revoked_at]
         assert record.revoked_reason == "录入错误"
+        issuing, revoking = registry.history()[-2:]  # both in the audit trail
+    assert issuing.operation == "issue credentials"
+    assert (revoking.operation, revoking.detail) == ("revoke credential", record.id)
+    assert [(c.table, c.change, c.after) for c in revoking.changes] == [
+        ("credential_awards", "revoke", {"reason": "录入错误"})
+    ]
 
 
 def test_revoking_an_unknown_credential_is_an_error(world: dict[str, Any]) -> None:
@@ -431,10 +437,7 @@ def test_revoking_an_unknown_credential_is_an_error(world: dict[str, Any]) -> No
         revoke(world["registry"], "urn:uuid:nope")
     code, _, err = run("credentials", "revoke", "--db", str(world["db"]), "urn:uuid:nope")
     assert code == 1
-    assert err == (
-        "Error: 登记库中没有签发过证书 urn:uuid:nope "
-        "(no credential urn:uuid:nope was issued from this registry)\n"
-    )
+    assert err == ("Error: 登记库中没有签发过证书 urn:uuid:nope\n")
 
 
 def test_a_status_list_from_another_issuer_is_refused(
@@ -466,7 +469,7 @@ def test_keys_new_writes_a_key_that_loads_back(tmp_path: Path, fmt: str) -> None
     assert run("keys", "show", str(path))[1].splitlines()[0] == f"did:key {did}"
     code, _, err = run("keys", "new", "-o", str(path))
     assert code == 1
-    assert "exists and was not replaced" in err
+    assert "已存在，未覆盖（覆盖会丢失原密钥）" in err
 
 
 def test_a_file_that_is_not_a_key_is_named(tmp_path: Path, world: dict[str, Any]) -> None:
@@ -485,10 +488,7 @@ def test_a_file_that_is_not_a_key_is_named(tmp_path: Path, world: dict[str, Any]
         str(tmp_path / "o"),
     )
     assert code == 1
-    assert (
-        err
-        == f"Error: {bad} 不是 Ed25519 密钥（PEM 或 JWK） ({bad} is not an Ed25519 key (PEM or JWK))\n"
-    )
+    assert err == f"Error: {bad} 不是 Ed25519 密钥（PEM 或 JWK）\n"
 
 
 def test_issue_needs_a_choice_and_writes_nothing_without_one(
@@ -505,10 +505,7 @@ def test_issue_needs_a_choice_and_writes_nothing_without_one(
         str(tmp_path / "o"),
     )
     assert code == 1
-    assert (
-        err
-        == "Error: 请指定 --cohort、--person 或 --outcome (choose --cohort, --person or --outcome)\n"
-    )
+    assert err == "Error: 请指定 --cohort、--person 或 --outcome\n"
     assert not (tmp_path / "o").exists()
 
 

@@ -41,8 +41,11 @@ PAGES = [
     "how-to/who-qualifies.md",
     "how-to/department-report.md",
     "how-to/track-a-target.md",
+    "how-to/sign-off.md",
+    "how-to/continuing-education.md",
     "how-to/credentials-between-provinces.md",
     "how-to/browse-a-registry.md",
+    "how-to/protect-and-audit.md",
     "how-to/national-roll-up.md",
 ]
 FENCE = re.compile(

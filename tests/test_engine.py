@@ -151,3 +151,27 @@ def test_hours_are_kept_to_the_micro_hour_so_sums_are_exact() -> None:
     tenths = [activity(n, hours=0.1) for n in range(10)]
     engine = Engine(StaticRows(rows_of([*base(), *tenths])))
     assert total(engine) == (10, 1.0)  # not 0.9999999999999999
+
+
+def test_a_write_landing_while_the_copy_is_written_is_never_labelled_with_the_old_token(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from supervise.engine.copy import ColumnarCopy
+
+    path = tmp_path / "r.db"
+    with supervise.open(path) as registry:
+        registry.add(base(), activity(1, hours=1))
+        original = ColumnarCopy._write_one
+        raced = []
+
+        def racing(self: Any, duck: Any, name: str, target: Path) -> None:
+            original(self, duck, name, target)
+            if name == "activities" and not raced:  # another process commits just now
+                raced.append(True)
+                with supervise.open(path) as other:
+                    other.add(activity(2, hours=2))
+
+        monkeypatch.setattr(ColumnarCopy, "_write_one", racing)
+        engine = Engine(RegistryFile(registry.conn, str(path)))
+        assert total(engine) == (2, 3)  # the copy made before the write was not used
+        assert raced == [True]

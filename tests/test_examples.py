@@ -20,7 +20,7 @@ def test_ningxia_example_runs(
     assert "第二批 nx-2024-b2: 31 trainees, 9 mentors, 31 stations" in out
     assert "第一批 nx-2022-b1: 29 trainees, 9 mentors, 29 stations" in out
     assert (
-        "陪伴督导 accompanied_supervision: 186 activities, 744 hours, 72 sessions, 0 deliverables"
+        "陪伴督导 accompanied_supervision: 188 activities, 750 hours, 74 sessions, 0 deliverables"
         in out
     )
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import supervise
 from supervise.cli import cli
-from supervise.cli.exchange import _progress
+from supervise.cli.exchange import _step_bars
 from supervise.exchange.schema import tables_markdown
 from supervise.model import Person
 
@@ -35,7 +35,7 @@ def ningxia(tmp_path: Path) -> Path:
 
 
 def test_the_anhui_batch_imports_into_the_ningxia_registry_once(ningxia: Path) -> None:
-    code, out, err = run("import", ANHUI, "--db", ningxia)
+    code, out, err = run("import", ANHUI, "--db", ningxia, "--lang", "en")
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == f"imported {ANHUI}"
@@ -45,7 +45,7 @@ def test_the_anhui_batch_imports_into_the_ningxia_registry_once(ningxia: Path) -
         "matched: 人员.csv row 6: person 'ah-m05' is 'm2024-1' in the registry "
         "(same national ID 640221********386X)"
     )
-    code, out, _ = run("import", ANHUI, "--db", ningxia)
+    code, out, _ = run("import", ANHUI, "--db", ningxia, "--lang", "en")
     assert code == 0
     counts = [line.split()[1:] for line in out.splitlines()[2:] if not line.startswith("matched")]
     assert counts
@@ -56,32 +56,49 @@ def test_the_anhui_batch_imports_into_the_ningxia_registry_once(ningxia: Path) -
 
 
 def test_the_anhui_batch_is_complete_in_itself() -> None:
-    code, out, err = run("validate", ANHUI)
+    code, out, err = run("validate", ANHUI, "--lang", "en")
     assert (code, err) == (0, "")
     assert out.startswith(f"checked {ANHUI} (dry run: nothing was written)\n")
     assert "people                   23        0          0" in out
     assert "matched" not in out
 
 
+def test_the_import_report_is_chinese_by_default() -> None:
+    code, out, err = run("validate", ANHUI)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"已检查 {ANHUI}（试运行：未写入任何内容）"
+    assert lines[1].split() == ["表", "新增", "更新", "未变"]
+    assert ["人员（people）", "23", "0", "0"] in [line.split() for line in lines]
+
+
 def test_a_refused_import_lists_every_problem_on_stderr_and_writes_nothing(ningxia: Path) -> None:
     with supervise.open(ningxia) as registry:
         before = registry.counts()
-    code, out, err = run("import", BROKEN, "--db", ningxia)
+    code, out, err = run("import", BROKEN, "--db", ningxia, "--lang", "en")
     assert (code, out) == (1, "")
     assert err.startswith(f"Error: cannot import {BROKEN}: 14 problems; nothing was written\n")
     assert (
         "  学时记录.csv row 3: hours (学时): must be at least 0 and at most 24 (got '25')\n" in err
     )
     assert "Traceback" not in err
+    code, out, err = run("import", BROKEN, "--db", ningxia)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"Error: 无法导入 {BROKEN}：14 个问题；未写入任何内容\n")
+    assert "  学时记录.csv 第 3 行：学时（hours）：必须在 0 到 24 之间（实际为 '25'）\n" in err
     with supervise.open(ningxia) as registry:
         assert registry.counts() == before
 
 
-def test_the_guide_shows_the_error_report_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_guide_shows_the_error_report_as_it_is(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
     monkeypatch.chdir(ROOT)
-    code, _, err = run("validate", "examples/exchange/broken")
+    command = "supervise validate examples/exchange/broken" + (" --lang en" if lang == "en" else "")
+    code, _, err = run(*command.split()[1:])
     assert code == 1
-    shown = GUIDE.read_text("utf-8").split("$ supervise validate examples/exchange/broken\n")[1]
+    shown = GUIDE.read_text("utf-8").split(f"$ {command}\n")[1]
     assert shown.split("```")[0] == err
 
 
@@ -95,11 +112,40 @@ def test_the_guide_lists_every_table_and_column_as_the_model_has_them() -> None:
 
 def test_a_dry_run_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
-    code, out, _ = run("import", ANHUI, "--db", db, "--dry-run")
+    code, out, _ = run("import", ANHUI, "--db", db, "--dry-run", "--lang", "en")
     assert code == 0
     assert "(dry run: nothing was written)" in out
+    assert list(tmp_path.iterdir()) == []  # not even an empty registry
+
+
+def test_a_refused_import_into_a_new_registry_leaves_no_file(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    code, _, err = run("import", BROKEN, "--db", db)
+    assert code == 1
+    assert err.startswith("Error: 无法导入")
+    assert list(tmp_path.iterdir()) == []
+    assert run("import", ANHUI, "--db", db)[0] == 0
+    assert db.exists()
+    assert run("import", BROKEN, "--db", db)[0] == 1  # an existing registry stays
     with supervise.open(db) as registry:
-        assert sum(registry.counts().values()) == 0
+        assert registry.counts()["people"] == 23
+
+
+def test_a_failed_import_into_a_registry_someone_else_wrote_to_keeps_it(tmp_path: Path) -> None:
+    from supervise.cli.exchange import _new_registry_kept
+
+    db = tmp_path / "new.db"
+
+    def fail_after_another_writer() -> None:
+        with _new_registry_kept(db, keep=True):
+            with supervise.open(db) as registry:
+                registry.add(Person(id="p", name="别人写的"))
+            raise RuntimeError("the import failed after another process wrote")
+
+    with pytest.raises(RuntimeError):
+        fail_after_another_writer()
+    with supervise.open(db) as registry:
+        assert registry.counts()["people"] == 1
 
 
 def test_import_reports_in_json(tmp_path: Path) -> None:
@@ -112,13 +158,48 @@ def test_import_reports_in_json(tmp_path: Path) -> None:
         "unchanged": 0,
         "removed": 0,
     }
-    assert report["dry_run"] is False
+    assert (report["ok"], report["dry_run"]) == (True, False)
+
+
+@pytest.mark.parametrize("command", ["import", "validate"])
+def test_a_refused_import_reports_in_json_on_stdout(tmp_path: Path, command: str) -> None:
+    args = [command, BROKEN, "--format", "json", "--lang", "en"]
+    code, out, err = run(*args, *(["--db", tmp_path / "x.db"] if command == "import" else []))
+    assert code == 1
+    assert err.startswith(f"Error: cannot import {BROKEN}: 14 problems")
+    report = json.loads(out)
+    assert (report["ok"], report["total"], len(report["problems"])) == (False, 14, 14)
+    assert report["source"] == str(BROKEN)
+    hours = [p for p in report["problems"] if p["field"] == "hours"]
+    assert hours == [
+        {
+            "source": "学时记录.csv",
+            "table": "activities",
+            "row": 3,
+            "field": "hours",
+            "value": "25",
+            "reason": "must be at least 0 and at most 24",
+            "unit": "row",
+            "message": "学时记录.csv row 3: hours (学时): must be at least 0 and at most 24 (got '25')",
+        }
+    ]
+    assert report["message"] == err.removeprefix("Error: ").rstrip("\n")
+    zh = json.loads(
+        run(
+            command,
+            BROKEN,
+            "--format",
+            "json",
+            *(["--db", tmp_path / "y.db"] if command == "import" else []),
+        )[1]
+    )
+    assert [p["reason"] for p in zh["problems"] if p["field"] == "hours"] == ["必须在 0 到 24 之间"]
 
 
 def test_validate_against_a_registry_leaves_it_as_it_is(ningxia: Path) -> None:
     with supervise.open(ningxia) as registry:
         before = registry.counts()
-    code, out, _ = run("validate", ANHUI, "--db", ningxia)
+    code, out, _ = run("validate", ANHUI, "--db", ningxia, "--lang", "en")
     assert code == 0
     assert "matched: 人员.csv row 6: person 'ah-m05' is 'm2024-1'" in out
     with supervise.open(ningxia) as registry:
@@ -135,13 +216,15 @@ def test_paths_and_registries_must_exist(tmp_path: Path) -> None:
     assert run("import", "--db", tmp_path / "x.db")[0] == 2
 
 
-@pytest.mark.parametrize(("out", "fmt"), [("x.json", "json"), ("x", "csv"), ("x.xlsx", "xlsx")])
+@pytest.mark.parametrize(
+    ("out", "fmt"), [("x.json", "json"), ("x", "csv"), ("x.zip", "zip"), ("x.xlsx", "xlsx")]
+)
 def test_export_writes_the_format_the_output_asks_for(
     ningxia: Path, tmp_path: Path, out: str, fmt: str
 ) -> None:
-    code, stdout, err = run("export", "--db", ningxia, "-o", tmp_path / out)
+    code, stdout, err = run("export", "--db", ningxia, "-o", tmp_path / out, "--lang", "en")
     assert (code, err) == (0, "")
-    assert re.fullmatch(rf"exported \d+ rows of 1[45] tables to .*{out} \({fmt}\)\n", stdout)
+    assert re.fullmatch(rf"exported \d+ rows of 1[56] tables to .*{out} \({fmt}\)\n", stdout)
     code, _, _ = run("validate", tmp_path / out)
     assert code == 1  # masked personal data cannot be imported
     run("export", "--db", ningxia, "-o", tmp_path / "pii" / out, "--include-pii")
@@ -175,25 +258,25 @@ def test_help_shows_an_example(command: str) -> None:
     assert f"Example:\n    supervise {command} " in out
 
 
-def test_progress_stays_quiet_off_a_terminal(tmp_path: Path) -> None:
+def test_step_bars_stay_quiet_off_a_terminal(tmp_path: Path) -> None:
     code, _, err = run("import", ANHUI, "--db", tmp_path / "x.db")
     assert (code, err) == (0, "")
-    with _progress(io.StringIO()) as progress:
-        assert progress is None
+    with _step_bars(io.StringIO()) as on_step:
+        assert on_step is None
 
 
-def test_progress_draws_a_bar_per_stage_on_a_terminal() -> None:
+def test_step_bars_draw_a_bar_per_stage_on_a_terminal() -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
     screen = Terminal()
-    with _progress(screen) as progress:
-        assert progress is not None
-        progress("checking", 10_000, 50_000)
-        progress("checking", 50_000, 50_000)
-        progress("writing", 50_000, 50_000)
-        progress("later", 10, 10)  # too small to draw
+    with _step_bars(screen) as on_step:
+        assert on_step is not None
+        on_step("checking", 10_000, 50_000)
+        on_step("checking", 50_000, 50_000)
+        on_step("writing", 50_000, 50_000)
+        on_step("later", 10, 10)  # too small to draw
     drawn = screen.getvalue()
     assert "checking" in drawn
     assert "writing" in drawn
@@ -211,6 +294,7 @@ def test_an_import_report_shows_in_notebooks(tmp_path: Path) -> None:
         "unchanged": 0,
         "removed": 0,
     }
-    page = report._repr_html_()
+    page = report.to_html("en")
     assert "<tr><td>activities</td><td>557</td><td>0</td><td>0</td></tr>" in page
     assert page.startswith(f"<p>imported {ANHUI}</p>")
+    assert report._repr_html_().startswith(f"<p>已导入 {ANHUI}</p><table><tr><th>表</th>")

@@ -176,7 +176,8 @@ ERRORS: list[tuple[str, Callable[[Tables], None], list[str]]] = [
             "统计.csv: unknown table '统计'; expected one of programs (培养项目), phases (环节), "
             "cohorts (批次), people (人员), enrollments (学员), mentors (导师), pairings (师徒帮带), "
             "activities (学时记录), sessions (督导记录), placements (实习安排), deliverables (成果), "
-            "exemptions (免修互认), credentials (职业资格), outcomes (培养成效), "
+            "exemptions (免修互认), credentials (职业资格), continuing_education (继续教育), "
+            "outcomes (培养成效), "
             "session_attendees (督导参加人员)"
         ],
     ),
@@ -342,7 +343,7 @@ ERRORS: list[tuple[str, Callable[[Tables], None], list[str]]] = [
             "pairings.csv row 2: mentor_id (导师编号): person 'p1' is not a mentor in cohort 'c1'",
             "activities.csv row 2: person_id (人员编号): person 'p9' is not enrolled in cohort 'c1'",
             "activities.csv row 3: person_id (人员编号): person 'm1' is not enrolled in cohort 'c1'",
-            "activities.csv row 4: phase (环节): cohort 'c1' (program 'ah') has no phase 'theory'; its phases are practicum, training",
+            "activities.csv row 4: phase (环节): cohort 'c1' (program 'ah') has no phase 'theory'; its phases are training (岗前培训), practicum (驻点服务)",
             "activities.csv row 5: person_id (人员编号): person 'p9' is not enrolled in cohort 'c1'",
         ],
     ),
@@ -591,11 +592,35 @@ def test_an_unusual_national_id_is_a_warning_naming_its_row(
     tables = base()
     born_before_the_district = national_id("64010419800101001")  # 兴庆区 dates from 2002
     tables["people"].append(["p3", "马丽", born_before_the_district, ""])
-    report = registry.import_file(write_folder(tmp_path / "batch", tables))
+    folder = write_folder(tmp_path / "batch", tables)
+    report = registry.import_file(folder)
     assert report.warnings == (
-        "people.csv row 5: national ID 640104********"
-        + born_before_the_district[-4:]
-        + ": location code 640104 is unknown for birth year 1980 (accepted; check the number if this is unexpected)",
+        "people.csv: 1 national ID has a location code that did not exist in the holder's "
+        "birth year (code 640104; accepted, as counties are created and renumbered; check the "
+        "number if unexpected): row 5",
+    )
+    assert report.to_dict("zh")["warnings"] == [
+        "people.csv：1 个身份证号的地址码在持有人出生那年尚未设立（地址码 640104；已接受：县区会新设"
+        "或调整代码，如非预期请核对号码）：第 5 行"
+    ]
+    assert registry.import_file(folder).warnings == ()  # known people are not noted again
+
+
+def test_location_notes_are_one_line_per_file_for_new_or_changed_people(
+    registry: Registry, tmp_path: Path
+) -> None:
+    tables = base()
+    mentors = [national_id(f"64010419700101{n}00") for n in range(3)]
+    tables["people"] += [[f"m{n}", "导师", number, ""] for n, number in enumerate(mentors, 2)]
+    registry.import_file(write_folder(tmp_path / "first", tables))
+    changed = national_id("64010519650101001")  # 金凤区 dates from 2002 too
+    tables["people"][-1][2] = changed
+    tables["people"].append(["m9", "新导师", national_id("64010419751231009"), ""])
+    report = registry.import_file(write_folder(tmp_path / "again", tables))
+    assert report.warnings == (
+        "people.csv: 2 national IDs have a location code that did not exist in the holder's "
+        "birth year (codes 640104, 640105; accepted, as counties are created and renumbered; "
+        "check the numbers if unexpected): rows 7, 8",
     )
 
 
@@ -643,8 +668,11 @@ def test_two_ids_with_one_national_id_in_one_file_are_one_person(
         ["p2", "c1", "2024-07-19", ""],
     ]
     report = registry.import_file(write_folder(tmp_path / "batch", tables))
-    assert [m.to_dict()["message"] for m in report.matches] == [
+    assert [m.to_dict("en")["message"] for m in report.matches] == [
         f"people.csv row 5: person 'p1-again' is 'p1' earlier in this import (same national ID 340121********{NID_1[-4:]})"
+    ]
+    assert [m.message("zh") for m in report.matches] == [
+        f"people.csv 第 5 行：人员 'p1-again' 即本次导入中前面的 'p1'（身份证号相同 340121********{NID_1[-4:]}）"
     ]
     assert [e.person_id for e in registry.find(Enrollment)] == ["p1", "p2"]
 
@@ -879,3 +907,258 @@ def test_xlsx_needs_the_excel_extra(
     )
     with pytest.raises(MissingExtra):
         registry.export(tmp_path / "out.xlsx")
+
+
+# -- records that contradict their cohort or their trainee's enrolment --------------------------
+
+
+def with_records(**tables: list[list[str]]) -> Tables:
+    """The base batch (cohort c1 from 2024-07-19, p1 and p2 enrolled that day, mentor m1)
+    with ``tables`` added."""
+    batch = base()
+    batch.update(tables)
+    return batch
+
+
+ACTIVITY_HEADER = ["id", "person_id", "cohort_id", "phase", "on", "hours"]
+SESSION_HEADER = ["id", "mentor_id", "cohort_id", "on", "minutes", "phase"]
+
+
+def test_a_record_dated_before_its_cohort_starts_is_a_problem(
+    registry: Registry, tmp_path: Path
+) -> None:
+    tables = with_records(
+        activities=[ACTIVITY_HEADER, ["a1", "p1", "c1", "training", "2019-05-01", "8"]],
+        deliverables=[
+            ["id", "person_id", "cohort_id", "phase", "title", "submitted_on"],
+            ["d1", "p2", "c1", "training", "报告", "2024-07-18"],
+        ],
+        sessions=[SESSION_HEADER, ["s1", "m1", "c1", "2024-01-02", "90", "training"]],
+        session_attendees=[["session_id", "person_id"], ["s1", "p1"]],
+    )
+    assert failure(registry, write_folder(tmp_path / "batch", tables)) == [
+        "activities.csv row 2: on (日期): is before cohort 'c1' starts (2024-07-19) (got '2019-05-01')",
+        "sessions.csv row 2: on (日期): is before cohort 'c1' starts (2024-07-19) (got '2024-01-02')",
+        "deliverables.csv row 2: submitted_on (提交日期): is before cohort 'c1' starts (2024-07-19) (got '2024-07-18')",
+    ]
+
+
+def test_a_record_before_its_trainee_enrolled_is_a_warning_per_file(
+    registry: Registry, tmp_path: Path
+) -> None:
+    tables = with_records(
+        activities=[
+            ACTIVITY_HEADER,
+            *[[f"a{n}", "p1", "c1", "training", "2024-07-20", "2"] for n in range(12)],
+            ["a99", "p2", "c1", "training", "2024-08-20", "2"],
+        ]
+    )
+    tables["enrollments"][1][2] = "2024-08-01"  # p1's paperwork a fortnight late
+    report = registry.import_file(write_folder(tmp_path / "batch", tables))
+    assert report.tables["activities"].inserted == 13
+    assert report.warnings == (
+        "activities.csv: 12 rows are dated before their trainee's enrolment (counted; check "
+        "the enrolment dates): rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …",
+    )
+    assert report.to_dict("zh")["warnings"] == [
+        "activities.csv：12 行的日期早于学员的入学日期（已计入；请核对入学日期）："
+        "第 2、3、4、5、6、7、8、9、10、11 行等"
+    ]
+
+
+def test_a_session_attendee_not_enrolled_in_its_cohort_is_a_problem(
+    registry: Registry, tmp_path: Path
+) -> None:
+    tables = with_records(
+        sessions=[SESSION_HEADER, ["s1", "m1", "c1", "2024-08-02", "90", "training"]],
+        session_attendees=[["session_id", "person_id"], ["s1", "p1"], ["s1", "m1"]],
+    )
+    assert failure(registry, write_folder(tmp_path / "batch", tables)) == [
+        "session_attendees.csv row 3: person_id (人员编号): person 'm1' is not enrolled in "
+        "cohort 'c1', the cohort of session 's1'"
+    ]
+
+
+def test_attendees_of_a_stored_session_are_checked_against_its_cohort(
+    registry: Registry, tmp_path: Path
+) -> None:
+    registry.import_file(
+        write_folder(
+            tmp_path / "first",
+            with_records(
+                sessions=[SESSION_HEADER, ["s1", "m1", "c1", "2024-08-02", "90", "training"]],
+                session_attendees=[["session_id", "person_id"], ["s1", "p1"]],
+            ),
+        )
+    )
+    later = {"session_attendees": [["session_id", "person_id"], ["s1", "p2"], ["s1", "m1"]]}
+    assert failure(registry, write_folder(tmp_path / "later", later)) == [
+        "session_attendees.csv row 3: person_id (人员编号): person 'm1' is not enrolled in "
+        "cohort 'c1', the cohort of session 's1'"
+    ]
+
+
+def test_json_attendees_are_checked_on_their_session_item(
+    registry: Registry, tmp_path: Path
+) -> None:
+    numbers = {"order": int, "required_hours": float}
+    document: dict[str, Any] = {"format": "supervise/1"}
+    for name, (header, *rows) in base().items():
+        document[name] = [
+            {k: numbers.get(k, str)(v) for k, v in zip(header, r, strict=True) if v != ""}
+            for r in rows
+        ]
+    document["sessions"] = [
+        {
+            "id": "s1",
+            "mentor_id": "m1",
+            "cohort_id": "c1",
+            "on": "2024-07-01",
+            "minutes": 60,
+            "phase": "training",
+            "attendees": ["p1", "m1"],
+        }
+    ]
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert failure(registry, path) == [
+        "batch.json: sessions item 1: attendees (参加人员): person 'm1' is not enrolled in "
+        "cohort 'c1', the cohort of session 's1'",
+        "batch.json: sessions item 1: on (日期): is before cohort 'c1' starts (2024-07-19) (got '2024-07-01')",
+    ]
+
+
+def test_an_attendance_before_the_trainee_enrolled_is_a_warning(
+    registry: Registry, tmp_path: Path
+) -> None:
+    tables = with_records(
+        sessions=[SESSION_HEADER, ["s1", "m1", "c1", "2024-07-25", "90", "training"]],
+        session_attendees=[["session_id", "person_id"], ["s1", "p1"], ["s1", "p2"]],
+    )
+    tables["enrollments"][2][2] = "2024-08-01"
+    report = registry.import_file(write_folder(tmp_path / "batch", tables))
+    assert report.warnings == (
+        "session_attendees.csv: 1 attendee attended a session before their enrolment "
+        "(counted; check the enrolment date): row 3",
+    )
+
+
+# -- phases by name ---------------------------------------------------------------------------
+
+
+def test_records_may_name_a_phase_as_the_program_does(registry: Registry, tmp_path: Path) -> None:
+    tables = with_records(
+        activities=[
+            ACTIVITY_HEADER,
+            ["a1", "p1", "c1", "岗前培训", "2024-08-01", "2"],
+            ["a2", "p1", "c1", " 驻点服务 ", "2024-08-01", "2"],
+            ["a3", "p1", "c1", "training", "2024-08-02", "2"],
+        ],
+        exemptions=[
+            ["person_id", "cohort_id", "phase", "granted_on"],
+            ["p2", "c1", "驻点服务", "2024-07-19"],
+            ["p2", "c1", "practicum", "2024-07-19"],  # the same exemption by key: once
+        ],
+    )
+    report = registry.import_file(write_folder(tmp_path / "batch", tables))
+    assert [(a.id, a.phase) for a in registry.find(Activity)] == [
+        ("a1", "training"),
+        ("a2", "practicum"),
+        ("a3", "training"),
+    ]
+    assert report.tables["exemptions"].inserted == 1
+    assert report.warnings == (
+        "exemptions: 1 row repeated an earlier row exactly and counted once",
+    )
+
+
+def test_a_phase_name_two_phases_share_or_none_has_is_a_problem(
+    registry: Registry, tmp_path: Path
+) -> None:
+    tables = with_records(
+        activities=[
+            ACTIVITY_HEADER,
+            ["a1", "p1", "c1", "培训", "2024-08-01", "2"],
+            ["a2", "p1", "c1", "理论学习", "2024-08-01", "2"],
+        ],
+        exemptions=[
+            ["person_id", "cohort_id", "phase", "granted_on", "reason"],
+            ["p2", "c1", "驻点服务", "2024-07-19", "互认"],
+            ["p2", "c1", "practicum", "2024-07-19", "另一原因"],
+        ],
+    )
+    tables["phases"].append(["ah", "training2", "培训", "3", ""])
+    tables["phases"].append(["ah", "training3", "培训", "4", ""])
+    assert failure(registry, write_folder(tmp_path / "batch", tables)) == [
+        "activities.csv row 2: phase (环节): '培训' names more than one phase of program 'ah' "
+        "(training2, training3): write the phase key",
+        "activities.csv row 3: phase (环节): cohort 'c1' (program 'ah') has no phase '理论学习'; "
+        "its phases are training (岗前培训), practicum (驻点服务), training2 (培训), training3 (培训)",
+        "exemptions.csv row 2: phase (环节): read by its phase name, has the key of "
+        "exemptions.csv row 3 and other values (got '驻点服务')",
+    ]
+
+
+# -- vocabularies as offices write them -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("1", "male"),
+        ("2", "female"),
+        ("0", None),
+        ("9", None),
+        ("M", "male"),
+        ("f", "female"),
+        ("男", "male"),
+        ("女性", "female"),
+        ("未说明", None),
+        ("female", "female"),
+        ("", None),
+    ],
+)
+def test_gender_accepts_gb_t_2261_codes_and_m_f(
+    registry: Registry, tmp_path: Path, cell: str, stored: str | None
+) -> None:
+    tables = base()
+    tables["people"][0].append("gender")
+    for row in tables["people"][1:]:
+        row.append(cell)
+    registry.import_file(write_folder(tmp_path / "batch", tables))
+    assert {p.gender for p in registry.find(Person)} == {stored}
+
+
+def test_an_unknown_gender_lists_the_codes(registry: Registry, tmp_path: Path) -> None:
+    tables = base()
+    tables["people"][0].append("gender")
+    tables["people"][1].append("3")
+    tables["people"][2].append("")
+    tables["people"][3].append("")
+    with pytest.raises(ImportFailed) as info:
+        registry.import_file(write_folder(tmp_path / "batch", tables))
+    (problem,) = info.value.problems
+    assert problem.message("en") == (
+        "people.csv row 2: gender (性别): unknown Gender '3'; expected one of male (男), "
+        "female (女); or a GB/T 2261.1 code 1 (male), 2 (female), 0 (unknown), 9 (not stated), "
+        "or M, F"
+    )
+    assert problem.message("zh") == (
+        "people.csv 第 2 行：性别（gender）：未知的性别 '3'；可用的值：male (男), female (女)；"
+        "或 GB/T 2261.1 代码 1（男）、2（女）、0（未知）、9（未说明），或 M、F"
+    )
+
+
+def test_json_may_give_a_gender_code_as_a_number(registry: Registry, tmp_path: Path) -> None:
+    document = {"format": "supervise/1", "people": [{"id": "p", "name": "马", "gender": 2}]}
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    registry.import_file(path)
+    assert registry.get(Person, "p").gender == "female"
+
+
+def test_a_code_meaning_not_recorded_is_refused_where_a_value_is_required() -> None:
+    from supervise.model import Gender
+
+    with pytest.raises(ValueError, match="'9' means not recorded, and a value is required here"):
+        Gender.parse("9")

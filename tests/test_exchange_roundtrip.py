@@ -18,7 +18,7 @@ import supervise
 from supervise.convert import to_dict
 from supervise.errors import InvalidRecord
 from supervise.exchange.schema import json_schema, published_schema
-from supervise.model import MODELS, Activity, Person
+from supervise.model import MODELS, Activity
 from supervise.registry import Registry
 from tests.exchange_files import NID_1, base, write_folder
 from tests.strategies import worlds
@@ -44,7 +44,7 @@ def target(folder: Path, fmt: str) -> Path:
 
 
 @settings(max_examples=40)
-@given(worlds())
+@given(worlds(dated=True))
 @pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
 def test_an_export_with_pii_imports_back_to_equal_records(fmt: str, records: list[Any]) -> None:
     with supervise.open() as source, supervise.open() as copy, tempfile.TemporaryDirectory() as tmp:
@@ -74,7 +74,7 @@ def _spreadsheet_safe(record: Any) -> Any:
 
 
 @settings(max_examples=15)
-@given(worlds(max_people=4, max_records=6))
+@given(worlds(max_people=4, max_records=6, dated=True))
 def test_an_xlsx_export_with_pii_imports_back_to_equal_records(records: list[Any]) -> None:
     safe = [_spreadsheet_safe(r) for r in records]
     with supervise.open() as source, supervise.open() as copy, tempfile.TemporaryDirectory() as tmp:
@@ -89,7 +89,7 @@ def test_an_xlsx_export_with_pii_imports_back_to_equal_records(records: list[Any
 
 
 @settings(max_examples=40)
-@given(worlds())
+@given(worlds(dated=True))
 def test_every_json_export_is_valid_against_the_schema_and_is_to_dict(records: list[Any]) -> None:
     with supervise.open() as registry, tempfile.TemporaryDirectory() as tmp:
         registry.add(records)
@@ -217,8 +217,9 @@ def test_a_csv_export_is_a_folder_of_tables_with_chinese_headers_on_request(
     written = batch.export(tmp_path / "zh", "csv", include_pii=True, headers="zh")
     assert written["people"] == 3
     files = sorted(p.name for p in (tmp_path / "zh").iterdir())
-    assert len(files) == 15
+    assert len(files) == 17  # 16 tables and the manifest
     assert "session_attendees.csv" in files
+    assert "manifest.json" in files
     raw = (tmp_path / "zh" / "people.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # so that Excel shows the Chinese
     header = next(csv.reader(raw.decode("utf-8-sig").splitlines()))
@@ -317,7 +318,8 @@ def test_xlsx_cells_that_would_run_as_formulas_are_neutralised(
 def test_text_xlsx_cannot_hold_is_an_error_naming_the_record(
     registry: Registry, tmp_path: Path
 ) -> None:
-    registry.add(Person(id="p1", name="王\x01静"))
+    # The model refuses control characters now; a registry written before may hold one.
+    registry.conn.execute("INSERT INTO people (id, name) VALUES ('p1', '王' || char(1) || '静')")
     with pytest.raises(InvalidRecord) as info:
         registry.export(tmp_path / "out.xlsx")
     assert str(info.value) == (
@@ -334,3 +336,39 @@ def test_export_arguments_are_checked(batch: Registry, tmp_path: Path) -> None:
         batch.export(tmp_path / "x.json", headers="zh")
     with pytest.raises(ValueError, match="headers must be 'en' or 'zh'"):
         batch.export(tmp_path / "x", "csv", headers="fr")
+
+
+@settings(max_examples=25)
+@given(worlds(max_people=4, max_records=6, dated=True))
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_chinese_export_writes_vocabularies_in_chinese_and_imports_back_exactly(
+    fmt: str, records: list[Any]
+) -> None:
+    safe = [_spreadsheet_safe(r) for r in records] if fmt == "xlsx" else records
+    with supervise.open() as source, supervise.open() as copy, tempfile.TemporaryDirectory() as tmp:
+        try:
+            source.add(safe)
+        except InvalidRecord:  # cleaning made two keys equal
+            assume(False)
+        path = target(Path(tmp), fmt)
+        source.export(path, include_pii=True, headers="zh")
+        copy.import_file(path)
+        assert stored(copy) == stored(source)
+
+
+def test_chinese_headers_come_with_chinese_values(batch: Registry, tmp_path: Path) -> None:
+    batch.add(
+        supervise.Person(id="f1", name="马丽", gender="female"),
+        supervise.Credential(person_id="f1", level="senior", issued_on="2020-01-01"),
+    )
+    batch.export(tmp_path / "zh", "csv", include_pii=True, headers="zh")
+    people = list(
+        csv.DictReader((tmp_path / "zh" / "people.csv").read_text("utf-8-sig").splitlines())
+    )
+    assert {row["人员编号"]: row["性别"] for row in people}["f1"] == "女"
+    credentials = (tmp_path / "zh" / "credentials.csv").read_text("utf-8-sig")
+    assert "高级社会工作师" in credentials
+    assert "senior" not in credentials
+    english = tmp_path / "en"
+    batch.export(english, "csv", include_pii=True)
+    assert "senior" in (english / "credentials.csv").read_text("utf-8-sig")

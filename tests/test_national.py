@@ -28,7 +28,7 @@ from supervise import (
 from supervise.core.policy import Policy
 from supervise.core.targets import Target
 from supervise.errors import ExportsRefused, NotFound
-from supervise.pseudonym import MatchingKey
+from supervise.pseudonym import ProtectionKey, pseudonym
 from supervise.semantics import rules
 from tests.exchange_files import NID_1, NID_2
 
@@ -211,7 +211,7 @@ def test_a_person_trained_in_two_provinces_counts_once_with_what_both_recorded(
 
 
 def test_pseudonyms_match_people_as_numbers_do(tmp_path: Path) -> None:
-    key = MatchingKey(bytes(range(32)))
+    key = ProtectionKey(bytes(range(32)))
     anhui = _province("ah", "ah-1", "p1", NID_1, 12)
     fujian = _province("fj", "fj-1", "f9", NID_1, 8)
     paths = [
@@ -220,16 +220,16 @@ def test_pseudonyms_match_people_as_numbers_do(tmp_path: Path) -> None:
     ]
     with supervise.national.open(paths) as national:
         assert national.matches == (1, 1)
-        assert [p.national_ids for p in national.provinces] == ["hmac-sha256 e2d12361"] * 2
+        assert [p.national_ids for p in national.provinces] == ["hmac-sha256 fe6983adffbd4177"] * 2
         assert national.eligibility(HOURS, "2024-12-06").eligible == ("anhui:p1",)
     people = pq.read_table(paths[0] / "people.parquet")
-    assert people.column("national_id").to_pylist() == [key.pseudonym(NID_1)]
+    assert people.column("national_id").to_pylist() == [pseudonym(NID_1, key)]
     assert people.column("phone").to_pylist() == [None]
-    assert people.schema.metadata[b"supervise.national_id"] == b"hmac-sha256 e2d12361"
+    assert people.schema.metadata[b"supervise.national_id"] == b"hmac-sha256 fe6983adffbd4177"
 
 
 def test_numbers_and_pseudonyms_match_when_the_key_is_given(tmp_path: Path) -> None:
-    key = MatchingKey(bytes(range(32)))
+    key = ProtectionKey(bytes(range(32)))
     paths = [
         export(_province("ah", "ah-1", "p1", NID_1, 12), tmp_path, "anhui", "json"),
         export(_province("fj", "fj-1", "f9", NID_1, 8), tmp_path, "fujian", "parquet",
@@ -240,21 +240,21 @@ def test_numbers_and_pseudonyms_match_when_the_key_is_given(tmp_path: Path) -> N
     with pytest.raises(ExportsRefused) as refused:
         supervise.national.open(paths)
     assert str(refused.value) == (
-        "cannot roll up these exports (无法汇总): 1 problem; none of their rows was used\n"
+        "cannot roll up these exports: 1 problem; none of their rows was used\n"
         "  people: national_id (身份证号): anhui gives national ID numbers and fujian "
-        "pseudonyms (hmac-sha256 e2d12361): give the matching key to match them"
+        "pseudonyms (hmac-sha256 fe6983adffbd4177): give the key to match them"
     )
-    other = MatchingKey(bytes(32))
+    other = ProtectionKey(bytes(32))
     with pytest.raises(ExportsRefused) as refused:
         supervise.national.open(paths, other)
     assert refused.value.problems[0].reason == (
-        f"the matching key given (hmac-sha256 {other.key_id}) is not the one the exports "
-        "were made with (hmac-sha256 e2d12361)"
+        f"the key given (hmac-sha256 {other.check()}) is not the one the exports "
+        "were made with (hmac-sha256 fe6983adffbd4177)"
     )
 
 
 def test_exports_made_with_different_keys_are_refused(tmp_path: Path) -> None:
-    first, second = MatchingKey(bytes(range(32))), MatchingKey(bytes(32))
+    first, second = ProtectionKey(bytes(range(32))), ProtectionKey(bytes(32))
     paths = [
         export(_province("ah", "ah-1", "p1", NID_1, 12), tmp_path, "anhui", "parquet",
                national_id_key=first),
@@ -264,8 +264,8 @@ def test_exports_made_with_different_keys_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ExportsRefused) as refused:
         supervise.national.open(paths)
     assert refused.value.problems[0].reason == (
-        "the exports' pseudonyms were made with different matching keys (anhui: hmac-sha256 "
-        f"e2d12361; fujian: hmac-sha256 {second.key_id}); every province must use the same key"
+        "the exports' pseudonyms were made with different keys (anhui: hmac-sha256 "
+        f"fe6983adffbd4177; fujian: hmac-sha256 {second.check()}); every province must use the same key"
     )
 
 
@@ -282,7 +282,7 @@ def test_conflicting_person_data_across_provinces_is_refused(tmp_path: Path) -> 
     with pytest.raises(ExportsRefused) as refused:
         supervise.national.open(paths)
     assert str(refused.value) == (
-        "cannot roll up these exports (无法汇总): 1 problem; none of their rows was used\n"
+        "cannot roll up these exports: 1 problem; none of their rows was used\n"
         "  fujian: people: name (姓名): person 'f9' has the national ID 340121********001X of "
         "anhui's 'p1', with another name (姓名): '王雪莓', not '王雪梅'; correct the number, or "
         "record the person alike in both provinces"
@@ -291,6 +291,7 @@ def test_conflicting_person_data_across_provinces_is_refused(tmp_path: Path) -> 
 
 def test_a_bad_province_file_is_refused_with_every_problem(tmp_path: Path) -> None:
     anhui = export(_province("ah", "ah-1", "p1", NID_1, 12), tmp_path, "anhui", "parquet")
+    (anhui / "manifest.json").unlink()  # files made by hand: read as they are
     activities = pq.read_table(anhui / "activities.parquet")
     hours = pa.array([25.0], pa.float64())
     pq.write_table(activities.set_column(5, "hours", hours), anhui / "activities.parquet")
@@ -300,7 +301,7 @@ def test_a_bad_province_file_is_refused_with_every_problem(tmp_path: Path) -> No
     with pytest.raises(ExportsRefused) as refused:
         supervise.national.open([good, anhui])
     assert str(refused.value) == (
-        "cannot roll up these exports (无法汇总): 2 problems; none of their rows was used\n"
+        "cannot roll up these exports: 2 problems; none of their rows was used\n"
         "  anhui: people.parquet row 1: name (姓名): must be non-empty text (got '\\u3000')\n"
         "  anhui: activities.parquet row 1: hours (学时): must be at least 0 and at most 24 "
         "(got 25.0)"
@@ -313,7 +314,7 @@ def test_an_export_in_an_unknown_format_is_refused(tmp_path: Path, monkeypatch: 
     with pytest.raises(ExportsRefused) as refused:
         supervise.national.open([Path("ningxia.txt")])
     assert str(refused.value) == (
-        "cannot roll up these exports (无法汇总): 1 problem; none of their rows was used\n"
+        "cannot roll up these exports: 1 problem; none of their rows was used\n"
         "  ningxia: ningxia.txt: expected a folder of CSV or Parquet files, a .zip of CSV "
         "files, a .csv, .parquet, .xlsx or .json file"
     )
@@ -362,6 +363,7 @@ def test_a_damaged_parquet_file_is_refused_by_both_the_roll_up_and_the_import(
     tmp_path: Path,
 ) -> None:
     anhui = export(_province("ah", "ah-1", "p1", NID_1, 12), tmp_path, "anhui", "parquet")
+    (anhui / "manifest.json").unlink()  # else the manifest says first that it was changed
     path = anhui / "activities.parquet"
     data = path.read_bytes()
     path.write_bytes(data[:8] + bytes(200) + data[208:])  # the first page header zeroed

@@ -173,7 +173,7 @@ def test_national_report_writes_one_page_without_personal_data(
     output = tmp_path / "national.html"
     code, _, err = run("national", "report", *sources(exports), "--as-of", AS_OF, "-o", str(output))
     assert code == 0
-    assert re.fullmatch(r"Wrote .*national\.html \(\d+ KiB\)\n", err)
+    assert re.fullmatch(r"已写入 .*national\.html（\d+ KiB）\n", err)
     page = output.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     for text in (
@@ -201,7 +201,14 @@ def test_a_refused_export_is_an_error_with_every_problem(exports: Path, tmp_path
     code, out, err = run("national", "tiers", "--from", str(bad), "--as-of", AS_OF)
     assert (code, out) == (1, "")
     assert err == (
-        "Error: cannot roll up these exports (无法汇总): 1 problem; none of their rows was used\n"
+        "Error: 无法汇总这些导出文件：1 个问题；未使用其中任何一行\n"
+        "  ningxia: people.parquet 第 78 行：行政区划代码（region_code）：必须是 2、4、6、9 或 12 "
+        "位数字的行政区划代码（实际为 '6x'）\n"
+    )
+    code, out, err = run("national", "tiers", "--from", str(bad), "--as-of", AS_OF, "--lang", "en")
+    assert (code, out) == (1, "")
+    assert err == (
+        "Error: cannot roll up these exports: 1 problem; none of their rows was used\n"
         "  ningxia: people.parquet row 78: region_code (行政区划代码): must be a region code of "
         "2, 4, 6, 9 or 12 digits (got '6x')\n"
     )
@@ -222,6 +229,10 @@ def test_unknown_people_and_cohorts_are_errors(exports: Path) -> None:
         "'ningxia:nx-sup-2022'?)\n"
     )
     code, _, err = run("national", "outcomes", *sources(exports), "--cohort", "anhui:nope")
+    assert (code, err) == (1, "Error: 找不到批次 'anhui:nope'\n")
+    code, _, err = run(
+        "national", "outcomes", *sources(exports), "--cohort", "anhui:nope", "--lang", "en"
+    )
     assert (code, err) == (1, "Error: Cohort 'anhui:nope' not found\n")
 
 
@@ -234,6 +245,11 @@ def test_a_person_not_in_the_exports_is_an_error(exports: Path, tmp_path: Path) 
     code, _, err = run(
         "national", "eligible", *sources(exports), "--policy", str(policy), "--person", "t2024-05"
     )
+    assert (code, err) == (1, "Error: 各省的导出文件中没有人员 't2024-05'\n")
+    code, _, err = run(
+        "national", "eligible", *sources(exports), "--policy", str(policy),
+        "--person", "t2024-05", "--lang", "en",
+    )  # fmt: skip
     assert (code, err) == (1, "Error: no person 't2024-05' in the provinces' exports\n")
 
 
@@ -246,13 +262,17 @@ def test_a_missing_export_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_matching_keys_and_pseudonymised_exports(exports: Path, tmp_path: Path) -> None:
     key = tmp_path / "match.key"
-    code, _, err = run("national", "key", "-o", str(key))
+    code, _, err = run("national", "key", "-o", str(key), "--lang", "en")
     assert code == 0
-    assert re.fullmatch(rf"Wrote matching key [0-9a-f]{{8}} to {re.escape(str(key))}\n", err)
-    assert re.fullmatch(r"[0-9a-f]{64}\n", key.read_text(encoding="ascii"))
+    assert re.fullmatch(
+        rf"Wrote a new key to {re.escape(str(key))} \(hmac-sha256 [0-9a-f]{{16}}; readable by its "
+        r"owner only\)\. Pass it to the provinces apart from the files\n",
+        err,
+    )
+    assert re.fullmatch(r"supervise-key-v1:[A-Za-z0-9_-]{43}=\n", key.read_text(encoding="ascii"))
     assert key.stat().st_mode & 0o777 == 0o600
-    assert run("national", "key", "-o", str(key))[2] == (
-        f"Error: {str(key)!r} exists already; a matching key is never overwritten\n"
+    assert run("national", "key", "-o", str(key), "--lang", "en")[2] == (
+        f"Error: {key} exists; it is not overwritten\n"
     )
     db = tmp_path / "nx.db"
     assert run("demo", "--db", str(db))[0] == 0
@@ -267,8 +287,10 @@ def test_matching_keys_and_pseudonymised_exports(exports: Path, tmp_path: Path) 
         str(hashed),
         "--national-id-key",
         str(key),
+        "--lang",
+        "en",
     )
-    assert (code, out) == (0, f"exported 2560 rows of 15 tables to {hashed} (parquet)\n")
+    assert (code, out) == (0, f"exported 3607 rows of 16 tables to {hashed} (parquet)\n")
     code, out, _ = run("national", "tiers", "--from", str(hashed), "--from", str(exports / "anhui.json"),
                        "--national-id-key", str(key), "--as-of", AS_OF, "--format", "json")  # fmt: skip
     assert code == 0
@@ -283,6 +305,8 @@ def test_matching_keys_and_pseudonymised_exports(exports: Path, tmp_path: Path) 
         str(tmp_path / "x.json"),
         "--national-id-key",
         str(key),
+        "--lang",
+        "en",
     )
     assert code == 2
     assert (
@@ -291,6 +315,7 @@ def test_matching_keys_and_pseudonymised_exports(exports: Path, tmp_path: Path) 
     )
     bad_key = tmp_path / "bad.key"
     bad_key.write_text("not a key\n", encoding="ascii")
+    bad_key.chmod(0o600)
     code, _, err = run(
         "export",
         "--db",
@@ -301,10 +326,12 @@ def test_matching_keys_and_pseudonymised_exports(exports: Path, tmp_path: Path) 
         str(tmp_path / "y"),
         "--national-id-key",
         str(bad_key),
+        "--lang",
+        "en",
     )
     assert (code, err) == (
         1,
-        f"Error: {bad_key}: a matching key file holds 64 hex digits (make one with `supervise national key`)\n",
+        f"Error: the key {bad_key} is not valid: expected supervise-key-v1: and 32 bytes of base64\n",
     )
 
 

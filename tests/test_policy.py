@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 import supervise
-from supervise import BUILTIN_POLICIES, Policy, PolicyError, load_policy, rules
+from supervise import BUILTIN_POLICIES, Policy, PolicyError, VersionedPolicy, load_policy, rules
 from supervise.core.policy import policy_from_dict
 
 EXAMPLE = """
@@ -76,13 +77,27 @@ def test_to_dict_round_trips() -> None:
 def test_the_builtin_example_policy_loads_by_name() -> None:
     assert "nx-expert-pool" in BUILTIN_POLICIES
     policy = load_policy("nx-expert-pool")
-    assert (policy.id, policy.version) == ("nx-expert-pool", "2024.1")
-    assert [r.kind for r in policy.rules] == [
+    assert isinstance(policy, VersionedPolicy)
+    assert [(v.version, v.effective_from, v.effective_until) for v in policy.versions] == [
+        ("2024.1", date(2022, 6, 1), date(2025, 6, 30)),
+        ("2025.1", date(2025, 7, 1), None),
+    ]
+    first, second = policy.versions
+    assert [r.kind for r in first.rules] == [
         "any_of",
         "credential_at_least",
         "practice_years_at_least",
         "any_of",
     ]
+    assert [r.kind for r in second.rules] == [
+        "any_of",
+        "credential_at_least",
+        "practice_years_at_least",
+        "continuing_education_at_least",
+        "at_least_n_of",
+    ]
+    assert policy.in_force(date(2024, 12, 6)) is first
+    assert policy.in_force(date(2025, 7, 1)) is second
     assert "Example" in policy.description
 
 
@@ -101,7 +116,7 @@ RULES_ERRORS = [
     ),
     (
         'kind = "hours_at_least"\nhours = 3\nphse = "theory"',
-        "rules[0]: hours_at_least has no parameter 'phse' (parameters: hours, phase, program, since)",
+        "rules[0]: hours_at_least has no parameter 'phse' (parameters: hours, phase, program, since, until)",
     ),
     (
         'kind = "credential_at_least"\nlevel = "expert"',
@@ -150,7 +165,8 @@ def test_rule_errors_give_the_position(tmp_path: Path, body: str, message: str) 
         ),
         (
             'id = "p"\nname = "n"\nversion = "1"\nowner = "x"\nrules = []',
-            "unknown key 'owner' (expected id, name, version, description, rules)",
+            "unknown key 'owner' (expected id, name, version, description, rules, "
+            "continuing_education)",
         ),
         (
             'id = ""\nname = "n"\nversion = "1"\n[[rules]]\nkind = "practice_years_at_least"\nyears = 3',

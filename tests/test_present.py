@@ -10,13 +10,14 @@ from typing import Any
 import attrs
 import pandas as pd
 import pytest
+from markupsafe import Markup
 
 import supervise
 from supervise.core.targets import Target, target_status
 from supervise.demo import ningxia
 from supervise.errors import MissingExtra
 from supervise.model import Person
-from supervise.present.html import STATUS_COLOURS, Markup, esc, table
+from supervise.present.html import GOOD, STATUS_COLOURS, Cell, table
 from supervise.present.progress import CSV_COLUMNS
 from supervise.registry import Registry
 
@@ -39,6 +40,8 @@ def results(ningxia_registry: Registry) -> dict[str, Any]:
         "tiers": r.tiers(ningxia.REPORTED_ON),
         "target": r.target_status(TARGET, ningxia.REPORTED_ON),
         "outcomes": r.outcomes(as_of=ningxia.REPORTED_ON),
+        "teams": r.cohort_progress("nx-2024-b2", ningxia.MID_PROGRAM).by_team(),
+        "placements": r.placements(cohort="nx-2024-b2", as_of=ningxia.MID_PROGRAM),
     }
 
 
@@ -48,7 +51,7 @@ def results(ningxia_registry: Registry) -> dict[str, Any]:
 def test_progress_frame_has_one_row_per_trainee_and_phase(results: dict[str, Any]) -> None:
     df = results["progress"].to_pandas()
     assert list(df.columns) == list(CSV_COLUMNS)
-    assert df.shape == (31 * 5, 20)
+    assert df.shape == (31 * 5, 30)
     row = df[(df.person_id == "t2024-08") & (df.phase == "practicum")].iloc[0]
     assert row["as_of"] == pd.Timestamp("2024-10-15")
     assert (row["name"], row["status"], row["behind"], row["phase_status"]) == (
@@ -61,6 +64,21 @@ def test_progress_frame_has_one_row_per_trainee_and_phase(results: dict[str, Any
     assert (row["required_hours"], row["required_days"]) == (60.0, 10.0)
     assert math.isnan(row["sessions"])
     assert math.isnan(row["required_sessions"])
+    # 42 hours and 7 days in the 76 days from 08-01: 18 hours more take ceil(18 x 76 / 42)
+    # = 33 days, as do 3 days more (ceil(3 x 76 / 7) = 33): 11-17, after the due 09-30.
+    assert (row["projected"], row["at_risk"]) == (pd.Timestamp("2024-11-17"), True)
+    assert (row["pending_hours"], row["pending_days"]) == (0.0, 0.0)
+    assert pd.isna(row["pending_sessions"])
+    assert pd.isna(row["projected_completion"])  # the case study has no pace yet
+    assert row["trainee_at_risk"]
+    capped = df[(df.person_id == "t2024-27") & (df.phase == "accompanied_supervision")].iloc[0]
+    assert (capped["sessions"], capped["group_sessions"], capped["max_group_sessions"]) == (
+        6.0,
+        8,
+        6,
+    )
+    waiting = df[(df.person_id == "t2024-05") & (df.phase == "accompanied_supervision")].iloc[0]
+    assert (waiting["hours"], waiting["pending_hours"]) == (20.0, 3.0)
 
 
 def test_progress_frame_categoricals_keep_the_phase_and_status_order(
@@ -98,6 +116,8 @@ def test_progress_frame_of_trainees_is_wide_with_a_fraction_per_phase(
         "progress",
         "behind",
         "complete",
+        "projected_completion",
+        "at_risk",
         "theory",
         "training",
         "practicum",
@@ -256,23 +276,39 @@ def test_to_pandas_without_pandas_names_the_extra(
 
 
 def test_html_building_blocks_escape_everything_but_markup() -> None:
-    assert esc('<a href="x">&') == "&lt;a href=&quot;x&quot;&gt;&amp;"
-    assert esc(Markup("<b>kept</b>")) == "<b>kept</b>"
-    html = table(['"head"'], [["<script>alert(1)</script>"]])
+    evil = Cell("<i>&", GOOD, 'x" onmouseover="alert(1)')
+    html = table(['"head"'], [["<script>alert(1)</script>", Markup("<b>kept</b>"), evil]])
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&quot;head&quot;" in html
+    assert "&#34;head&#34;" in html
+    assert "<b>kept</b>" in html
+    assert 'title="x&#34; onmouseover=&#34;alert(1)">&lt;i&gt;&amp;</td>' in html
 
 
-@pytest.mark.parametrize("name", ["progress", "eligibility", "tiers", "target", "outcomes"])
-def test_repr_html_is_the_chinese_html_and_english_is_available(
-    results: dict[str, Any], name: str
+VIEWED = ["progress", "teams", "eligibility", "tiers", "target", "outcomes", "placements"]
+
+
+@pytest.mark.parametrize("name", VIEWED)
+def test_every_view_speaks_the_language_setting_unless_told(
+    results: dict[str, Any], name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     result = results[name]
-    assert result._repr_html_() == result.to_html() == result.to_html("zh")
-    assert result.to_html("en") != result.to_html("zh")
-    assert result.to_html().startswith("<")
-    with pytest.raises(ValueError, match="unknown language 'fr'"):
+    zh_html, en_html, zh_text, en_text = (
+        result.to_html("zh"),
+        result.to_html("en"),
+        result.to_text("zh"),
+        result.to_text("en"),
+    )
+    assert zh_html != en_html
+    assert zh_text != en_text
+    assert zh_html.startswith("<")
+    assert result._repr_html_() == result.to_html() == zh_html  # undetermined: Chinese
+    assert str(result) == result.to_text() == zh_text
+    monkeypatch.setenv("SUPERVISE_LANG", "en")
+    assert result._repr_html_() == result.to_html() == en_html
+    assert str(result) == result.to_text() == en_text
+    assert result.to_html("zh") == zh_html  # an argument wins over the setting
+    with pytest.raises(ValueError, match=r"^lang must be zh or en, not 'fr'$"):
         result.to_html("fr")
 
 
@@ -283,9 +319,13 @@ def test_progress_html_colours_each_status_and_marks_who_is_behind(
     for status in ("complete", "exempt", "overdue", "in_progress", "not_started"):
         assert STATUS_COLOURS[status][0] in html, status
     assert "! 70%" in html
-    assert 'title="已逾期 · 学时 42/60 · 天数 7/10 · 应达 100%"' in html
+    assert (
+        'title="已逾期 · 学时 42/60 · 天数 7/10 · 应达 100% · '
+        '按目前进度预计 2024-11-17 完成（截止 2024-09-30）"'
+    ) in html
     assert html.count(">落后</span>") == 2
-    assert "在册 31 · 退出 0 · 完成 0 · 完成率 0% · 落后 2" in html
+    assert "在册 31 · 退出 0 · 完成 0 · 完成率 0% · 逾期 5 · 落后 2 · 有风险 16" in html
+    assert "团体督导最多计 6 次，已计满（参加 8 次）" in html  # the notes, below the table
     english = results["progress"].to_html("en")
     assert "practicum" in english
     assert 'title="overdue · hours 42/60' in english
@@ -299,12 +339,19 @@ def test_progress_html_escapes_names(results: dict[str, Any]) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_eligibility_html_lists_everything_missing(results: dict[str, Any]) -> None:
+def test_eligibility_html_lists_everything_missing_and_alternatives_as_such(
+    results: dict[str, Any],
+) -> None:
     html = results["eligibility"].to_html()
     assert "符合条件 27/78" in html
     assert "✓ 符合条件" in html
     assert "✗ 不符合" in html
-    assert "案例研究成果最高 83 分，需达到 85 分; 尚无参与地方标准起草记录" in html
+    # t2024-02 has neither a case study of 85 nor a standard drafted: either will do.
+    assert (
+        '<li>需满足其一：<span style="border-bottom:1px dotted #999">案例研究成果最高 83 分，需达到 85 分'
+        '</span> <b>或</b> <span style="border-bottom:1px dotted #999">尚无参与地方标准起草记录</span></li>'
+    ) in html
+    assert "案例研究成果最高 83 分，需达到 85 分; 尚无参与地方标准起草记录" not in html
     only = results["eligibility"].to_html("en", only=True)
     assert "✗" not in only
     assert only.count("✓ eligible") == 27

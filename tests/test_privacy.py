@@ -167,7 +167,7 @@ def test_parquet_exports_mask_numbers_or_write_pseudonyms(
 ) -> None:
     import pyarrow.parquet as pq
 
-    from supervise.pseudonym import MatchingKey
+    from supervise.pseudonym import ProtectionKey
 
     def texts(folder: Path) -> str:
         found = []
@@ -179,7 +179,7 @@ def test_parquet_exports_mask_numbers_or_write_pseudonyms(
 
     with supervise.open(db) as registry:
         registry.export(tmp_path / "masked", "parquet")
-        registry.export(tmp_path / "hashed", "parquet", national_id_key=MatchingKey(bytes(32)))
+        registry.export(tmp_path / "hashed", "parquet", national_id_key=ProtectionKey(bytes(32)))
         registry.export(tmp_path / "plain", "parquet", include_pii=True)
     assert leaked(texts(tmp_path / "masked"), secrets) == []
     assert leaked(texts(tmp_path / "hashed"), secrets) == []

@@ -484,6 +484,42 @@ def test_mentor_load_counts_pairings_in_force_on_as_of() -> None:
     )
 
 
+def test_mentor_load_leaves_out_trainees_withdrawn_or_not_yet_enrolled() -> None:
+    """A pairing left in place after its trainee withdrew (or made before the trainee
+    enrolled) does not load the mentor; a withdrawal dated after as_of still does."""
+    pairings = [
+        Pairing(mentor_id="m1", trainee_id=t, cohort_id="c", starts_on="2024-07-01")
+        for t in ("t1", "t2", "t3", "t4", "t5")
+    ]
+    enrollments = [
+        Enrollment(person_id="t1", cohort_id="c", enrolled_on="2024-07-01"),
+        Enrollment(
+            person_id="t2",
+            cohort_id="c",
+            enrolled_on="2024-07-01",
+            status="withdrawn",
+            left_on="2024-08-01",
+        ),
+        Enrollment(
+            person_id="t3",
+            cohort_id="c",
+            enrolled_on="2024-07-01",
+            status="withdrawn",
+            left_on="2024-09-01",
+        ),
+        Enrollment(person_id="t4", cohort_id="c", enrolled_on="2024-08-20"),
+        Enrollment(person_id="t5", cohort_id="c", enrolled_on="2024-07-01", status="withdrawn"),
+    ]
+    snap = snapshot(*pairings, trainees=("t1", "t2", "t3", "t4", "t5"), enrollments=enrollments)
+    (load,) = run(snap).mentors
+    assert (load.person_id, load.trainees, load.capacity, load.over_capacity) == (
+        "m1",
+        2,
+        2,
+        False,
+    )
+
+
 def test_outcomes_count_people_per_kind_up_to_as_of() -> None:
     outcomes = [
         Outcome(person_id="t1", kind="expert_pool", on="2024-08-01"),
@@ -533,6 +569,7 @@ def test_to_dict_has_the_documented_shape() -> None:
             },
         },
         "behind": [],  # 0.75 is not below 1.0 - 0.25, nor 0.25 below 0.5 - 0.25
+        "at_risk": ["t1"],  # yet at this pace both phases finish after their due dates
         "trainees": [
             {
                 "person_id": "t1",
@@ -542,6 +579,8 @@ def test_to_dict_has_the_documented_shape() -> None:
                 "progress": (0.75 + 0.25) / 2,
                 "complete": False,
                 "behind": False,
+                "projected_completion": "2024-10-03",
+                "at_risk": True,
                 "phases": {
                     "theory": {
                         "status": "overdue",
@@ -549,7 +588,12 @@ def test_to_dict_has_the_documented_shape() -> None:
                         "expected": 1.0,
                         "behind": False,
                         "achieved": {"hours": 30.0},
+                        "pending": {"hours": 0.0},
                         "required": {"hours": 40.0},
+                        # 30 hours in the 47 days from 07-01 to 08-16: 10 more take
+                        # ceil(10 x 47 / 30) = 16 days, to 09-01, after the due 07-31.
+                        "projected": "2024-09-01",
+                        "at_risk": True,
                     },
                     "supervision": {
                         "status": "in_progress",
@@ -557,7 +601,11 @@ def test_to_dict_has_the_documented_shape() -> None:
                         "expected": 0.5,
                         "behind": False,
                         "achieved": {"sessions": 1},
+                        "pending": {"sessions": 0},
                         "required": {"sessions": 4},
+                        # 1 session in 16 days (08-01..08-16): 3 more take 48 days.
+                        "projected": "2024-10-03",
+                        "at_risk": True,
                     },
                 },
             }
@@ -585,6 +633,18 @@ def same(got: dict[str, Any], want: dict[str, Any]) -> None:
 @settings(max_examples=60, deadline=None)
 @given(worlds(max_people=5, max_records=16), st.integers(-30, 400))
 def test_the_one_definition_agrees_with_the_oracle(records: list[Any], offset: int) -> None:
+    agrees_with_the_oracle(records, offset)
+
+
+@settings(max_examples=80, deadline=None)
+@given(worlds(max_people=5, max_records=20, dense=True), st.integers(-10, 200))
+def test_paces_caps_and_sign_off_agree_with_the_oracle(records: list[Any], offset: int) -> None:
+    # Records packed into the cohort's first months: projections, caps reached, records
+    # awaiting sign-off and rejected ones are common here.
+    agrees_with_the_oracle(records, offset)
+
+
+def agrees_with_the_oracle(records: list[Any], offset: int) -> None:
     cohorts = [r for r in records if isinstance(r, Cohort)]
     with supervise.open() as registry:
         registry.add(records)
@@ -644,7 +704,8 @@ def test_the_sql_path_also_ignores_records_of_phases_the_program_lacks(registry:
     records = [*snapshot_records(), act("2024-07-02", 8)]
     registry.add(records)
     registry.conn.execute(  # past the checks, as an old or foreign database might hold it
-        "INSERT INTO activities VALUES ('stray', 't1', 'c', 'other', '2024-07-03', 8.0, NULL)"
+        'INSERT INTO activities (id, person_id, cohort_id, phase, "on", hours) '
+        "VALUES ('stray', 't1', 'c', 'other', '2024-07-03', 8.0)"
     )
     pure = supervise.progress(registry.snapshot("c"), AS_OF)
     assert registry.cohort_progress("c", AS_OF) == pure

@@ -68,14 +68,15 @@ def test_report_is_one_self_contained_file_with_every_section(
 ) -> None:
     html, stdout, stderr, folder = full
     assert stdout == ""
-    assert stderr.startswith(f"Wrote {folder / 'report.html'} (")
+    assert stderr.startswith(f"已写入 {folder / 'report.html'}（")
     assert html.startswith("<!DOCTYPE html>")
     assert '<html lang="zh-CN">' in html
     assert "<title>第二批 (nx-2024-b2) 培养进度报告</title>" in html
     for section in ("进度概览", "学员进度", "落后学员", "导师带教", "培养成效", "入库资格"):
         assert f">{section}</h2>" in html, section
-    assert "在册 31 · 退出 0 · 完成 0 · 完成率 0% · 落后 2" in html
-    assert "实践教学 70% (应达 100%)" in html
+    assert "在册 31 · 退出 0 · 完成 0 · 完成率 0% · 逾期 5 · 落后 2" in html
+    assert "已过截止日期、完成比例不低于 75% 的环节只算逾期，不算落后" in html
+    assert "实践教学 70%（应达 100%）" in html
     assert "宁夏社会工作人才专家库入库条件（示例） (nx-expert-pool 2024.1)" in html
     assert html.count('src="data:image/png;base64,') == 2
     assert STATUS_COLOURS["overdue"][0] in html
@@ -141,7 +142,7 @@ def test_report_of_an_unknown_cohort_is_a_one_line_error(demo_db: Path, tmp_path
     )
     assert code == 1
     assert out == ""
-    assert err == "Error: Cohort 'nope' not found\n"
+    assert err == "Error: 找不到批次 'nope'；现有的批次：nx-2022-b1 (第一批), nx-2024-b2 (第二批)\n"
     assert not (tmp_path / "r.html").exists()
 
 
@@ -156,7 +157,7 @@ def test_report_without_matplotlib_says_charts_need_the_extra(
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     html = cohort_report(ningxia_registry, "nx-2024-b2", ningxia.MID_PROGRAM)
-    assert "图表需要 matplotlib：pip install &#x27;supervise[plot]&#x27;" in html
+    assert "图表需要 matplotlib：pip install &#39;supervise[plot]&#39;" in html
     assert "<img" not in html
     code, _, err = run(
         "report", "--db", str(demo_db), "--cohort", "nx-2024-b2", "--charts", "-o", "-"
@@ -196,3 +197,42 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     complete = [int(STATUS_COLOURS["complete"][0][i : i + 2], 16) / 255 for i in (1, 3, 5)]
     cells = (abs(pixels - complete) < 0.02).all(axis=2).sum()
     assert cells > 2000  # the green "complete" cells of the progress table are painted
+
+
+def _rgb(colour: str) -> list[float]:
+    return [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+
+
+def test_the_report_lays_short_sections_beside_the_progress_table(tmp_path: Path) -> None:
+    """The progress table no longer fills half the page alone: who is behind sits beside it."""
+    example = load_example("report_png")
+    if example.find_chromium() is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    image = pytest.importorskip("matplotlib.image")
+    png = example.screenshot(example.write_report(tmp_path), tmp_path / "r.png", 1280, 6000)
+    pixels = image.imread(str(png))[:, :, :3]
+    # The first overdue cell of the table (row 8, 朱庆), which only the table paints.
+    overdue = (abs(pixels - _rgb(STATUS_COLOURS["overdue"][0])) < 0.02).all(axis=2)
+    row = overdue[:, :640].any(axis=1).nonzero()[0][0]
+    assert not overdue[row - 200 : row + 20, 640:].any()  # the table keeps to the left half
+    beside = pixels[row - 200 : row + 20, 640:].mean(axis=2) < 0.5
+    assert beside.sum() > 200  # text beside the table's first rows: the behind panel
+
+
+def test_the_province_report_renders_with_charts_side_by_side(tmp_path: Path) -> None:
+    example = load_example("report_png")
+    if example.find_chromium() is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    image = pytest.importorskip("matplotlib.image")
+    from supervise.report.charts import CHART_COLOURS
+
+    example.write_report(tmp_path)
+    _, province = example.write_department_reports(tmp_path)
+    text = province.read_text(encoding="utf-8")
+    assert text.count('src="data:image/png;base64,') == 2 + 1 + 3  # statuses, tiers, targets
+    png = example.screenshot(province, tmp_path / "p.png", 1280, 8000)
+    pixels = image.imread(str(png))[:, :, :3]
+    assert pixels.shape[1] == 1280
+    bars = (abs(pixels - _rgb(CHART_COLOURS["complete"])) < 0.03).all(axis=2)
+    left, right = bars[:, :640].any(axis=1), bars[:, 640:].any(axis=1)
+    assert (left & right).sum() > 100  # the two cohorts' status charts share rows

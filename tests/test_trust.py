@@ -33,7 +33,7 @@ HOSTILE = [
     "'); DROP TABLE people;--",
     '"; DELETE FROM cohorts; --',
     "x' OR '1'='1",
-    "名字\x00后",
+    "名字'||'后",  # an id holding NUL is refused: tests/test_hostile.py
     "` ; --",
 ]
 
@@ -170,7 +170,10 @@ def test_backup_refuses_to_replace_a_file_unless_asked(tmp_path: Path) -> None:
     target.write_text("keep me")
     with supervise.open() as registry:
         registry.add(Person(id="p", name="n"))
-        with pytest.raises(SuperviseError, match=r"exists; pass overwrite=True to replace it"):
+        with pytest.raises(
+            SuperviseError,
+            match=r"exists; pass overwrite=True \(on the command line: --overwrite\) to replace it",
+        ):
             registry.backup(target)
         assert target.read_text() == "keep me"
         registry.backup(target, overwrite=True)
@@ -190,7 +193,12 @@ def test_backup_command(tmp_path: Path) -> None:
     again = CliRunner().invoke(cli, ["backup", "--db", str(db), "-o", str(out)])
     assert (again.exit_code, again.stderr) == (
         1,
-        f"Error: {str(out)!r} exists; pass overwrite=True to replace it\n",
+        f"Error: {str(out)!r} 已存在；如要替换，请传入 overwrite=True（命令行：--overwrite）\n",
+    )
+    again = CliRunner().invoke(cli, ["backup", "--db", str(db), "-o", str(out), "--lang", "en"])
+    assert again.stderr == (
+        f"Error: {str(out)!r} exists; pass overwrite=True (on the command line: --overwrite) "
+        "to replace it\n"
     )
 
 
@@ -211,7 +219,7 @@ def test_every_import_that_writes_is_recorded_with_its_content_hash(tmp_path: Pa
         with pytest.raises(supervise.ImportFailed):
             registry.import_file(BROKEN)  # refused: no record
         (record,) = registry.imports()
-    assert record.source == str(ANHUI)
+    assert record.source == "anhui-sanqu-2024"  # the name, never the folders above it
     assert record.sha256 == content_hash([ANHUI])
     assert len(record.sha256) == 64
     assert record.imported_at.endswith("+00:00")
@@ -231,6 +239,38 @@ def test_the_content_hash_changes_with_any_file_of_a_folder(tmp_path: Path) -> N
     first = sorted(folder.iterdir())[0]
     first.write_bytes(first.read_bytes() + b"\n")
     assert content_hash([folder]) != before
+
+
+def test_provenance_written_before_it_kept_names_only_loses_its_folders(tmp_path: Path) -> None:
+    """A registry whose imports table holds full paths (as before the migration that keeps
+    names only) is rewritten when opened."""
+    from supervise.store import schema
+
+    path = tmp_path / "older.db"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT) STRICT"
+    )
+    before = schema._MIGRATIONS[:5]  # a registry of version 5, before names only
+    for version, step in enumerate(before, 1):
+        step(conn)
+        conn.execute("INSERT INTO schema_version VALUES (?, '2024-01-01')", (version,))
+    conn.executemany(
+        "INSERT INTO imports (source, sha256, imported_at, tables) VALUES (?, 'x', 't', '{}')",
+        [
+            ("/home/wangli/王丽的资料/anhui.zip",),
+            ("/data/a/people.csv, /data/b/activities.csv",),
+            ("C:\\Users\\zhang\\batch\\",),
+        ],
+    )
+    conn.commit()
+    conn.close()
+    with supervise.open(path) as registry:
+        assert [r.source for r in registry.imports()] == [
+            "anhui.zip",
+            "people.csv, activities.csv",
+            "batch",
+        ]
 
 
 def test_a_version_1_database_gains_an_empty_imports_table(tmp_path: Path) -> None:
@@ -264,4 +304,4 @@ def test_the_imports_command(tmp_path: Path) -> None:
     ]
     assert table[1].split()[0] == "1"
     (record,) = json.loads(runner.invoke(cli, ["imports", "--db", db, "--format", "json"]).stdout)
-    assert record["source"] == str(ANHUI)
+    assert record["source"] == "anhui-sanqu-2024"

@@ -33,6 +33,7 @@ from supervise.model import (
     Pairing,
     Person,
     PhaseSpec,
+    RecordState,
     Session,
     SessionForm,
 )
@@ -48,7 +49,7 @@ COLUMNS = {
     "phases_labelled": (
         "program_id program_name key name phase_order starts_on due_on required_hours "
         "required_sessions min_session_minutes required_days required_deliverables pass_score "
-        "weight"
+        "weight max_group_sessions"
     ),
     "cohorts_labelled": "id program_id program_name name starts_on ends_on trainee_count mentor_count",
     "enrollments_labelled": (
@@ -63,11 +64,13 @@ COLUMNS = {
         "mentor_id mentor_name trainee_id trainee_name cohort_id cohort_name starts_on ends_on"
     ),
     "activities_labelled": (
-        "id person_id person_name cohort_id cohort_name phase phase_name on_date hours note"
+        "id person_id person_name cohort_id cohort_name phase phase_name on_date hours note "
+        "state state_zh signed_by signer_name signed_on"
     ),
     "sessions_labelled": (
         "id mentor_id mentor_name cohort_id cohort_name on_date minutes form form_zh phase "
-        "phase_name attendee_count attendee_names"
+        "phase_name attendee_count attendee_names state state_zh signed_by signer_name "
+        "signed_on"
     ),
     "session_attendees_labelled": (
         "session_id person_id person_name on_date mentor_id mentor_name cohort_id cohort_name "
@@ -78,16 +81,17 @@ COLUMNS = {
     ),
     "deliverables_labelled": (
         "id person_id person_name cohort_id cohort_name phase phase_name title submitted_on "
-        "score reviewer_id reviewer_name"
+        "score reviewer_id reviewer_name state state_zh signed_by signer_name signed_on"
     ),
     "exemptions_labelled": (
         "person_id person_name cohort_id cohort_name phase phase_name granted_on reason source"
     ),
     "credentials_labelled": (
         "person_id person_name level level_zh certificate_no issued_on expires_on issuer "
-        "region_code"
+        "region_code registered_on"
     ),
     "outcomes_labelled": "person_id person_name kind kind_zh on_date detail",
+    "continuing_education_labelled": ("id person_id person_name on_date hours provider category"),
 }
 #: The vocabulary each ``*_zh`` label column translates, as ``vocabulary_labels`` names it.
 VOCABULARIES = {
@@ -97,6 +101,7 @@ VOCABULARIES = {
     "session_form": SessionForm,
     "credential_level": CredentialLevel,
     "outcome_kind": OutcomeKind,
+    "record_state": RecordState,
 }
 
 
@@ -135,7 +140,7 @@ def test_each_view_has_one_row_per_row_of_its_table_and_every_name(
     (in_table,) = demo.execute(f"SELECT count(*) FROM {table_of(view)}").fetchone()
     assert in_view == in_table > 0
     for column in COLUMNS[view].split():
-        if column.endswith(("_name", "_zh")) and column != "reviewer_name":
+        if column.endswith(("_name", "_zh")) and column not in ("reviewer_name", "signer_name"):
             sql = f"SELECT count(*) FROM {view} WHERE {column} IS NULL"
             assert demo.execute(sql).fetchone() == (0,), f"{view}.{column}"
 
@@ -162,6 +167,7 @@ EXPECTED = [
             None,
             None,
             1.0,
+            None,
         ),
     ),
     (
@@ -214,6 +220,11 @@ EXPECTED = [
             "2024-10-24",
             6.0,
             "社工站实践",
+            "confirmed",
+            "已确认",
+            None,
+            None,
+            None,
         ),
     ),
     (
@@ -232,6 +243,11 @@ EXPECTED = [
             "陪伴督导",
             4,
             "徐志、郭华燕、李凤强、刘明洋",
+            "confirmed",
+            "已确认",
+            "m2024-1",
+            "高红",
+            "2024-08-19",
         ),
     ),
     (
@@ -281,6 +297,11 @@ EXPECTED = [
             84.0,
             "m2022-1",
             "刘勇",
+            "confirmed",
+            "已确认",
+            None,
+            None,
+            None,
         ),
     ),
     (
@@ -309,6 +330,7 @@ EXPECTED = [
             None,
             "宁夏回族自治区人力资源和社会保障厅",
             "64",
+            "2024-11-15",
         ),
     ),
     (
@@ -320,6 +342,38 @@ EXPECTED = [
             "参与地方标准起草",
             "2024-03-01",
             "参与宁夏地方标准起草、调研、论证",
+        ),
+    ),
+    (
+        "SELECT * FROM continuing_education_labelled WHERE id = 'ce-t2024-03-001'",
+        (
+            "ce-t2024-03-001",
+            "t2024-03",
+            "李凤强",
+            "2020-02-22",
+            16.0,
+            "银川市社会工作协会",
+            "督导实务研讨",
+        ),
+    ),
+    (
+        "SELECT * FROM activities_labelled WHERE state = 'rejected'",
+        (
+            "nx-2024-b2-a-t2024-07-theo-dup",
+            "t2024-07",
+            "杨丽国",
+            "nx-2024-b2",
+            "第二批",
+            "theory",
+            "理论学习",
+            "2024-07-20",
+            8.0,
+            "集中授课（重复登记）",
+            "rejected",
+            "已退回",
+            "m2024-2",
+            "丁勇",
+            "2024-07-25",
         ),
     ),
 ]
@@ -335,7 +389,8 @@ def test_views_show_names_and_labels_beside_ids(
 def test_a_browsing_query_reads_like_the_office_speaks(demo: sqlite3.Connection) -> None:
     sql = (
         "SELECT cohort_name, phase_name, sum(hours) FROM activities_labelled "
-        "WHERE cohort_id = 'nx-2024-b2' GROUP BY phase ORDER BY min(on_date)"
+        "WHERE cohort_id = 'nx-2024-b2' AND state = 'confirmed' "
+        "GROUP BY phase ORDER BY min(on_date)"
     )
     assert rows(demo, sql) == [
         ("第二批", "理论学习", 1160.0),

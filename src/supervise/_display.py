@@ -2,19 +2,30 @@
 
 Results (:mod:`supervise.core`) offer ``to_html()``, ``to_text()``, ``to_pandas()`` and
 ``to_arrow()`` because notebooks and scripts expect them there, but presentation sits above
-the results: :mod:`supervise.present` registers its renderers here when it is imported
-(``import supervise`` does), and results look them up by their own class. The dependency
-runs one way: present -> core -> this module.
+the results: :mod:`supervise.present` registers its renderers here when it is imported (the
+package names it with :func:`provide`, so it is imported on the first view asked for), and
+results look them up by their own class. The dependency runs one way: present -> core ->
+this module.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["arrow", "frame", "html", "register", "text"]
+__all__ = ["arrow", "frame", "html", "provide", "register", "text"]
 
 _RENDERERS: dict[tuple[str, type[Any]], Callable[..., Any]] = {}
+_PROVIDERS: list[str] = []
+
+
+def provide(module: str) -> None:
+    """Name a module that registers views when imported; it is imported the first time a
+    view is missing (the package names :mod:`supervise.present` here, so importing
+    ``supervise`` does not import every view up front)."""
+    if module not in _PROVIDERS:
+        _PROVIDERS.append(module)
 
 
 def register(kind: str, cls: type[Any], renderer: Callable[..., Any]) -> None:
@@ -23,13 +34,23 @@ def register(kind: str, cls: type[Any], renderer: Callable[..., Any]) -> None:
     _RENDERERS[kind, cls] = renderer
 
 
-def _render(kind: str, result: Any, *args: Any) -> Any:
-    # Importing any part of supervise imports the package first, which imports present.
+def _find(kind: str, result: Any) -> Callable[..., Any] | None:
     for cls in type(result).__mro__:
         renderer = _RENDERERS.get((kind, cls))
         if renderer is not None:
-            return renderer(result, *args)
-    raise TypeError(f"no {kind} view of {type(result).__name__}")
+            return renderer
+    return None
+
+
+def _render(kind: str, result: Any, *args: Any) -> Any:
+    renderer = _find(kind, result)
+    if renderer is None:
+        for module in _PROVIDERS:
+            importlib.import_module(module)
+        renderer = _find(kind, result)
+    if renderer is None:
+        raise TypeError(f"no {kind} view of {type(result).__name__}")
+    return renderer(result, *args)
 
 
 def html(result: Any, *args: Any) -> str:

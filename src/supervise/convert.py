@@ -46,12 +46,22 @@ def _number(value: Any, _: Any) -> float:
     return float(value)
 
 
+def _flag(value: Any, _: Any) -> bool:
+    # True and False, or 1 and 0 as SQLite keeps them; never "false", which bool() calls true.
+    if isinstance(value, bool):
+        return value
+    if type(value) is int and value in (0, 1):
+        return bool(value)
+    raise TypeError(f"must be true or false, not {type(value).__name__} {value!r}")
+
+
 def _make() -> cattrs.Converter:
     conv = make_converter(forbid_extra_keys=True)
     conv.register_structure_hook(date, lambda value, _: parse_date(value))
     conv.register_structure_hook(str, _strict(str, "text"))
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(float, _number)
+    conv.register_structure_hook(bool, _flag)
     # Plain str values, not StrEnum members: sqlite3 and json then see exactly a str.
     conv.register_unstructure_hook(Vocabulary, lambda member: member.value)
     conv.register_structure_hook(Vocabulary, lambda value, kind: kind.parse(value))

@@ -13,11 +13,10 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date, datetime
+from typing import Any
 
-from dateutil import parser as _dateutil_parser
-from dateutil.relativedelta import relativedelta
-
-from supervise.errors import SuperviseError
+from supervise.errors import SuperviseError, shown_in_both
+from supervise.lang import Catalogue
 
 __all__ = ["DateParseError", "parse_date", "years_between"]
 
@@ -36,7 +35,43 @@ _YEAR_LAST = re.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}")
 # Any digit-only run (Excel serial numbers, 2024, 202407) is not a date on its own.
 _DIGITS = re.compile(r"\d+")
 _SENTINELS = (datetime(1901, 1, 1), datetime(1902, 2, 2))
-_HINT = "write it as 2024-07-01, 2024/7/1, 2024.7.1 or 2024年7月1日"
+_T = Catalogue(
+    __name__,
+    {
+        "time_of_day": (
+            "{value} 带有时刻；这里需要日期",
+            "{value} has a time of day; a date is expected",
+        ),
+        "not_a_date": (
+            "{value} 不是日期；请写作 2024-07-01、2024/7/1、2024.7.1 或 2024年7月1日",
+            "{value} is not a date; write it as 2024-07-01, 2024/7/1, 2024.7.1 or 2024年7月1日",
+        ),
+        "empty": (
+            "日期为空；请写作 2024-07-01、2024/7/1、2024.7.1 或 2024年7月1日",
+            "empty date; write it as 2024-07-01, 2024/7/1, 2024.7.1 or 2024年7月1日",
+        ),
+        "number": (
+            "{value} 是数字，不是日期；请写作 2024-07-01、2024/7/1、2024.7.1 或 2024年7月1日",
+            "{value} is a number, not a date; write it as 2024-07-01, 2024/7/1, 2024.7.1 or "
+            "2024年7月1日",
+        ),
+        "ambiguous": (
+            "{value} 有歧义（第一个数是日还是月？）；请写作 2024-07-01、2024/7/1、2024.7.1 或 "
+            "2024年7月1日",
+            "{value} is ambiguous (is the first number the day or the month?); write it as "
+            "2024-07-01, 2024/7/1, 2024.7.1 or 2024年7月1日",
+        ),
+        "impossible": (
+            "{value} 不是真实存在的日期（{month} 月 {day} 日）",
+            "{value} is not a real date (month {month}, day {day})",
+        ),
+        "partial": (
+            "{value} 缺少年、月或日；请写作 2024-07-01、2024/7/1、2024.7.1 或 2024年7月1日",
+            "{value} is missing the year, month or day; write it as 2024-07-01, 2024/7/1, "
+            "2024.7.1 or 2024年7月1日",
+        ),
+    },
+)
 
 
 def parse_date(value: object) -> date:
@@ -50,26 +85,24 @@ def parse_date(value: object) -> date:
     """
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise DateParseError(f"{value.isoformat()!r} has a time of day; a date is expected")
+            raise DateParseError(_T("time_of_day", value=repr(value.isoformat())))
         return value.date()
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise DateParseError(f"{value!r} is not a date; {_HINT}")
+        raise DateParseError(_T("not_a_date", value=shown_in_both(value)))
     text = value.strip()
     if not text:
-        raise DateParseError(f"empty date; {_HINT}")
+        raise DateParseError(_T("empty"))
     match = _YMD.fullmatch(text)
     if match:
         return _build(text, int(match["y"]), int(match["m"]), int(match["d"]))
     if _DIGITS.fullmatch(text):
         if len(text) == 8:  # ISO-8601 basic form, 20240701
             return _build(text, int(text[:4]), int(text[4:6]), int(text[6:]))
-        raise DateParseError(f"{text!r} is a number, not a date; {_HINT}")
+        raise DateParseError(_T("number", value=shown_in_both(text)))
     if _YEAR_LAST.fullmatch(text):
-        raise DateParseError(
-            f"{text!r} is ambiguous (is the first number the day or the month?); {_HINT}"
-        )
+        raise DateParseError(_T("ambiguous", value=repr(text)))
     return _parse_words(text)
 
 
@@ -77,7 +110,7 @@ def _build(text: str, year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise DateParseError(f"{text!r} is not a real date (month {month}, day {day})") from None
+        raise DateParseError(_T("impossible", value=repr(text), month=month, day=day)) from None
 
 
 def _parse_words(text: str) -> date:
@@ -85,15 +118,15 @@ def _parse_words(text: str) -> date:
     defaults exposes a part dateutil would silently fill in from the default)."""
     try:
         first, second = (
-            _dateutil_parser.parse(text, default=default, dayfirst=False, yearfirst=True)
+            _dateutil_parse(text, default=default, dayfirst=False, yearfirst=True)
             for default in _SENTINELS
         )
     except (ValueError, OverflowError):
-        raise DateParseError(f"{text!r} is not a date; {_HINT}") from None
+        raise DateParseError(_T("not_a_date", value=shown_in_both(text))) from None
     if first != second:
-        raise DateParseError(f"{text!r} is missing the year, month or day; {_HINT}")
+        raise DateParseError(_T("partial", value=repr(text)))
     if first.time() != datetime.min.time() or first.tzinfo is not None:
-        raise DateParseError(f"{text!r} has a time of day; a date is expected")
+        raise DateParseError(_T("time_of_day", value=repr(text)))
     return first.date()
 
 
@@ -105,4 +138,14 @@ def years_between(start: date, end: date) -> int:
     year on 28 February of a common year, as ``relativedelta`` counts it. Cached: a
     province's people share few distinct (start, end) pairs, and relativedelta is slow.
     """
+    from dateutil.relativedelta import relativedelta  # only when a year is counted
+
     return relativedelta(end, start).years
+
+
+def _dateutil_parse(text: str, **options: Any) -> datetime:
+    # dateutil's parser is imported only for the rare text that is not ISO or Chinese.
+    from dateutil import parser
+
+    parsed: datetime = parser.parse(text, **options)
+    return parsed

@@ -22,16 +22,50 @@ from datetime import date
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
+from supervise.lang import Catalogue
+
 __all__ = [
     "MASKS",
     "check_national_id",
     "compact_phone",
+    "mask_lookalikes",
     "mask_national_id",
     "mask_phone",
     "normalize_phone",
     "trusted_load",
 ]
 
+_T = Catalogue(
+    __name__,
+    {
+        "id_length": (
+            "身份证号 {masked} 应为 18 位，而不是 {length} 位",
+            "national ID {masked} must have 18 characters, not {length}",
+        ),
+        "id_format": (
+            "身份证号 {masked} 应为 17 位数字加一位数字或 X",
+            "national ID {masked} must be 17 digits and a digit or X",
+        ),
+        "id_check_digit": (
+            "身份证号 {masked} 的校验码不对",
+            "national ID {masked} has a wrong check digit",
+        ),
+        "id_birth_date": (
+            "身份证号 {masked} 的出生日期不存在",
+            "national ID {masked} has an impossible birth date",
+        ),
+        "id_location": (
+            "身份证号 {masked}：地址码 {code} 在出生年份 {year} 时尚未设立"
+            "（已接受；如非预期请核对号码）",
+            "national ID {masked}: location code {code} is unknown for birth year {year} "
+            "(accepted; check the number if this is unexpected)",
+        ),
+        "phone": (
+            "手机号码 {masked} 应为 7 到 15 位数字",
+            "phone {masked} must have 7 to 15 digits",
+        ),
+    },
+)
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _PHONE = re.compile(r"\+?\d{7,15}")
 
@@ -73,24 +107,21 @@ def check_national_id(value: str) -> tuple[str, str | None]:
     number = ric.compact(value) if not _COMPACT.fullmatch(value) else value.upper()
     masked = mask_national_id(number)
     if len(number) != 18:
-        raise ValueError(f"national ID {masked} must have 18 characters, not {len(number)}")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValueError(f"national ID {masked} must be 17 digits and a digit or X")
+        raise ValueError(_T("id_length", masked=masked, length=len(number)))
+    if not _DIGITS_17.fullmatch(number[:17]) or not (number[17].isdigit() or number[17] == "X"):
+        raise ValueError(_T("id_format", masked=masked))
     if number[17] != ric.calc_check_digit(number):
-        raise ValueError(f"national ID {masked} has a wrong check digit")
+        raise ValueError(_T("id_check_digit", masked=masked))
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValueError(f"national ID {masked} has an impossible birth date") from None
+        raise ValueError(_T("id_birth_date", masked=masked)) from None
     if not _LOCATE.get():
         return number, None
     try:
         ric.get_birth_place(number)
     except stdnum_errors.InvalidComponent:
-        return number, (
-            f"national ID {masked}: location code {number[:6]} is unknown for birth year "
-            f"{born.year} (accepted; check the number if this is unexpected)"
-        )
+        return number, _T("id_location", masked=masked, code=number[:6], year=born.year)
     return number, None
 
 
@@ -108,6 +139,9 @@ def trusted_load() -> Iterator[None]:
 
 _LOCATE: ContextVar[bool] = ContextVar("supervise_locate_national_ids", default=True)
 _COMPACT = re.compile(r"[0-9]{17}[0-9Xx]")
+# ASCII digits only: str.isdigit() also accepts other scripts' digits (٣, ３), which int()
+# reads but the check digit is not computed over.
+_DIGITS_17 = re.compile(r"[0-9]{17}")
 
 
 def compact_phone(value: str) -> str:
@@ -120,5 +154,25 @@ def normalize_phone(value: str) -> str:
     (an optional leading ``+``). Raises ``ValueError`` with a masked number otherwise."""
     number = compact_phone(value)
     if not _PHONE.fullmatch(number):
-        raise ValueError(f"phone {mask_phone(number)} must have 7 to 15 digits")
+        raise ValueError(_T("phone", masked=mask_phone(number)))
     return number
+
+
+# What looks like a national ID number (18 characters, or the 15 digits of the first
+# generation) or a mainland mobile number, standing alone in a text.
+_LOOKALIKE_ID = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+_LOOKALIKE_PHONE = re.compile(r"(?<![0-9])(?:\+?86)?1[3-9][0-9]{9}(?![0-9])")
+
+
+def mask_lookalikes(text: str) -> str:
+    """``text`` with everything that looks like a national ID number or a mobile number
+    masked, whether or not it is one: for messages that repeat what somebody typed (an
+    unknown person id that was in fact a national ID number).
+
+    >>> mask_lookalikes("no person '11010519491231002X'; call 13812345678")
+    "no person '110105********002X'; call 138****5678"
+    """
+    if not any(c.isdigit() for c in text):
+        return text
+    masked = _LOOKALIKE_ID.sub(lambda m: mask_national_id(m.group()), text)
+    return _LOOKALIKE_PHONE.sub(lambda m: mask_phone(m.group()), masked)

@@ -331,6 +331,7 @@ def _programs(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
             "自治区民政厅",
             None,
             None,
+            False,
         )
 
 
@@ -503,7 +504,18 @@ def _activities(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
                 key, _, offset, length, _ = _PHASES[rng.choice(_ACTIVITY_PHASES)]
                 on = start + timedelta(days=offset + rng.randrange(length))
                 hours = rng.choice((4.0, 6.0, 8.0))
-                yield (_id(scale, f"a{n:07d}-{k:02d}"), tid, cid, key, on.isoformat(), hours, None)
+                yield (
+                    _id(scale, f"a{n:07d}-{k:02d}"),
+                    tid,
+                    cid,
+                    key,
+                    on.isoformat(),
+                    hours,
+                    None,
+                    "confirmed",
+                    None,
+                    None,
+                )
 
 
 def _sessions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
@@ -519,6 +531,9 @@ def _sessions(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
             rng.choice((45, 90, 120)),
             "group" if len(group) > 1 else "individual",
             "accompanied_supervision",
+            "confirmed",
+            _mid(scale, mentor),
+            (on + timedelta(days=1)).isoformat(),
         )
 
 
@@ -577,6 +592,9 @@ def _deliverables(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
                 on.isoformat(),
                 score,
                 reviewer,
+                "confirmed",
+                None,
+                None,
             )
             if score < 80:
                 yield (
@@ -588,6 +606,9 @@ def _deliverables(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
                     (on + timedelta(days=10)).isoformat(),
                     85.0,
                     reviewer,
+                    "confirmed",
+                    None,
+                    None,
                 )
 
 
@@ -622,6 +643,7 @@ def _credentials(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
             None,
             "人社部、民政部",
             scale.province_code or "64",
+            (first + timedelta(days=30)).isoformat(),
         )
         if roll < 0.45:
             continue
@@ -634,6 +656,7 @@ def _credentials(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
             None,
             "人社部、民政部",
             scale.province_code or "64",
+            (second + timedelta(days=30)).isoformat(),
         )
         if roll > 0.97:
             third = second + timedelta(days=rng.randrange(365, 4 * 365))
@@ -645,6 +668,33 @@ def _credentials(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
                 None,
                 "自治区人社厅",
                 scale.province_code or "64",
+                (third + timedelta(days=30)).isoformat(),
+            )
+
+
+def _continuing_education(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
+    """A course or two a year for most certified trainees (whoever ``_credentials`` gives
+    a credential: the same draws decide it), from 2021 to 2024."""
+    held = _rng(seed, "credentials", *_province(scale))
+    rng = _rng(seed, "continuing_education", *_province(scale))
+    for n in range(scale.trainees):
+        roll = held.random()
+        if roll < 0.1:
+            continue
+        held.randrange(10 * 365)
+        if roll >= 0.45:
+            held.randrange(365, 5 * 365)
+            if roll > 0.97:
+                held.randrange(365, 4 * 365)
+        for k in range(rng.randrange(2, 9)):
+            on = date(2021, 1, 1) + timedelta(days=rng.randrange(4 * 365))
+            yield (
+                _id(scale, f"ce{n:07d}-{k}"),
+                _tid(scale, n),
+                on.isoformat(),
+                rng.choice((6.0, 8.0, 12.0)),
+                None,
+                None,
             )
 
 
@@ -668,6 +718,7 @@ def _outcomes(scale: Scale, seed: int) -> Iterator[tuple[Any, ...]]:
 _TABLE_MAKERS: dict[str, Callable[[Scale, int], Iterator[tuple[Any, ...]]]] = {
     "programs": _programs,
     "phases": _phases,
+    "continuing_education": _continuing_education,
     "cohorts": _cohorts,
     "people": _people,
     "enrollments": _enrollments,

@@ -27,15 +27,16 @@ REQUIREMENT_COLUMNS = {
     "days": "required_days",
     "deliverables": "required_deliverables",
     "pass_score": "pass_score",
+    "max_group_sessions": "max_group_sessions",
 }
 
 
 @attrs.frozen
 class Column:
     """One column: its English ``name`` and Chinese label ``zh``, its ``kind`` (``text``,
-    ``integer``, ``real``, ``date`` or ``list``), the :class:`Vocabulary` it draws from (if
-    any), whether it is ``required``, whether it holds personal data (``pii``) and, for
-    numbers kept to a fixed number of decimals, how many (``places``)."""
+    ``integer``, ``real``, ``date``, ``boolean`` or ``list``), the :class:`Vocabulary` it
+    draws from (if any), whether it is ``required``, whether it holds personal data
+    (``pii``) and, for numbers kept to a fixed number of decimals, how many (``places``)."""
 
     name: str
     zh: str
@@ -81,7 +82,7 @@ def _kind(tp: Any) -> tuple[str, type[Vocabulary] | None, bool]:
         return "text", tp, optional
     if get_origin(tp) is frozenset:
         return "list", None, optional
-    kinds = {str: "text", int: "integer", float: "real", date: "date"}
+    kinds = {str: "text", int: "integer", float: "real", date: "date", bool: "boolean"}
     return kinds[tp], None, optional
 
 
@@ -129,6 +130,7 @@ TABLE_LABELS = {
     "deliverables": "成果",
     "exemptions": "免修互认",
     "credentials": "职业资格",
+    "continuing_education": "继续教育",
     "outcomes": "培养成效",
     "session_attendees": "督导参加人员",
 }

@@ -8,15 +8,17 @@ output is JSON and nothing else.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
 
 import click
 
+from supervise.cli._options import DB_KEY, chosen_lang, lang_parameter
 from supervise.errors import SuperviseError
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "LangGroup", "all_commands", "cli", "main"]
 
 #: Exit status for a problem with the data or the registry (bad file, unknown cohort, ...).
 EXIT_DATA = 1
@@ -24,28 +26,94 @@ EXIT_DATA = 1
 EXIT_INTERNAL = 3
 
 
-class _Group(click.Group):
-    """Turns library errors into one-line messages instead of tracebacks."""
+#: Each command by the module that defines it: a command imports only what it needs, so
+#: `supervise progress` does not pay for the exchange formats or the credentials.
+COMMANDS = {
+    "backup": "maintenance",
+    "ce": "continuing",
+    "confirm": "signoff",
+    "credentials": "credentials",
+    "demo": "demo",
+    "eligible": "eligible",
+    "export": "exchange",
+    "history": "maintenance",
+    "import": "exchange",
+    "imports": "maintenance",
+    "keys": "keys",
+    "national": "national",
+    "outcomes": "structure",
+    "progress": "progress",
+    "protect": "protect",
+    "report": "report",
+    "targets": "structure",
+    "tiers": "structure",
+    "validate": "exchange",
+}
+
+
+class LangGroup(click.Group):
+    """A group that gives every command added to it ``--lang`` (for the language of its
+    errors), when the command does not read it itself: ``supervise national`` is one."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(param.name == "lang" for param in cmd.params):
+            cmd.params.append(lang_parameter())
+        super().add_command(cmd, name)
+
+
+class _Group(LangGroup):
+    """Loads commands when they are asked for, gives every command ``--lang``, and turns
+    library errors into messages in that language instead of tracebacks."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"supervise.cli.{COMMANDS[cmd_name]}")  # registers it
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        # Every message is masked on its way out: one that repeats what somebody typed (a
+        # national ID number given as a person id) must not print it in full.
+        from supervise.pii import mask_lookalikes
+
         try:
             return super().invoke(ctx)
         except SuperviseError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(mask_lookalikes(exc.message(chosen_lang(ctx)))) from None
         except BrokenPipeError:  # output piped into `head`: stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_DATA)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except click.ClickException as exc:
+            if type(exc) is click.ClickException:  # a command's own message about data
+                raise click.ClickException(mask_lookalikes(exc.message)) from None
+            raise
+        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
+            damage = _damage(exc, ctx)
+            if damage is not None:
+                raise click.ClickException(damage.message(chosen_lang(ctx))) from None
             if os.environ.get("SUPERVISE_DEBUG"):
                 raise
             click.echo(
-                f"Error: internal error {type(exc).__name__}: {exc} "
+                f"Error: internal error {type(exc).__name__}: {mask_lookalikes(str(exc))} "
                 "(run with SUPERVISE_DEBUG=1 for the traceback, and please report it)",
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
+
+
+def _damage(exc: Exception, ctx: click.Context) -> SuperviseError | None:
+    """A damaged registry that a read outside the store's care met (SQLite or DuckDB said
+    "malformed"), as the error the store raises for it, naming the command's ``--db``."""
+    if "malformed" not in str(exc) or not type(exc).__module__.startswith(("sqlite3", "duckdb")):
+        return None
+    from supervise.errors import CorruptRegistry
+
+    path = str(ctx.meta.get(DB_KEY, "?"))
+    return CorruptRegistry(path, str(exc).removeprefix("Error: ").strip())
 
 
 @click.group(
@@ -56,7 +124,8 @@ def cli() -> None:
     """Track supervisor training programs: progress, eligibility, exchange.
 
     Every command takes --db PATH (or the SUPERVISE_DB environment variable): the SQLite
-    file holding the registry. Results go to stdout, errors to stderr. Exit status: 0 ok,
+    file holding the registry, and --lang zh|en (or SUPERVISE_LANG; default: the locale,
+    else Chinese). Results go to stdout, errors to stderr. Exit status: 0 ok,
     1 data error, 2 usage error, 3 internal error. `supervise COMMAND --help` shows each
     command with an example.
 
@@ -67,20 +136,13 @@ def cli() -> None:
     """
 
 
+def all_commands() -> dict[str, click.Command]:
+    """Every command, loaded, by name (for the docs and the tests of every command)."""
+    for module in sorted(set(COMMANDS.values())):
+        importlib.import_module(f"supervise.cli.{module}")
+    return dict(sorted(cli.commands.items()))
+
+
 def main() -> None:
     """Entry point of the ``supervise`` script."""
     cli(prog_name="supervise")
-
-
-from supervise.cli import (  # noqa: E402,F401  (registers the commands)
-    credentials,
-    demo,
-    eligible,
-    exchange,
-    keys,
-    maintenance,
-    national,
-    progress,
-    report,
-    structure,
-)

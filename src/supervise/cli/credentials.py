@@ -6,7 +6,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -196,17 +196,14 @@ def verify(
     keys = [load_key(t) for t in trust]
     with _expanded(files) as (paths, lists):
         known = [load_status_list(p, keys) for p in [*status_lists, *lists]]
-        registry = open_registry(db_path) if db_path is not None else None
-        try:
+        with ExitStack() as stack:
+            registry = stack.enter_context(open_registry(db_path)) if db_path else None
             results = [
                 attrs.evolve(
                     check(p, trust=keys, registry=registry, status_lists=known), source=label
                 )
                 for p, label in paths
             ]
-        finally:
-            if registry is not None:
-                registry.close()
     if not results:
         raise click.ClickException("no credential files found")
     if fmt == "json":

@@ -8,14 +8,15 @@ import click
 
 from supervise._text import render
 from supervise.cli import cli
-from supervise.cli._options import db_option, open_registry
+from supervise.cli._options import actor_option, db_option, open_registry
 from supervise.demo import ningxia
 from supervise.model import Cohort, Enrollment, MentorRole, Program
 
 
 @cli.command(short_help="Build the Ningxia example registry and summarise it.")
 @db_option(must_exist=False)
-def demo(db_path: Path) -> None:
+@actor_option
+def demo(db_path: Path, actor: str | None) -> None:
     """Build the Ningxia supervisor program example into --db and summarise it.
 
     Writes both batches (2022 and 2024), their mentors, township-station placements and
@@ -25,7 +26,7 @@ def demo(db_path: Path) -> None:
     Example:
       supervise demo --db ningxia.db
     """
-    with open_registry(db_path) as registry:
+    with open_registry(db_path, writes=True, actor=actor) as registry:
         written = ningxia.build(registry)
         total = sum(written.values())
         counts = registry.counts()

@@ -20,8 +20,17 @@ from supervise.cli._options import (
 )
 from supervise.core.eligibility import EligibilityReport
 from supervise.core.policy import load_policy
+from supervise.lang import Catalogue, Text, localize
 from supervise.model import Cohort, Enrollment
 from supervise.present.eligibility import CSV_COLUMNS, csv_rows
+
+_T = Catalogue(
+    __name__,
+    {
+        "registry": ("登记库", "the registry"),
+        "no_person": ("{where}中没有人员 {person}", "no person {person} in {where}"),
+    },
+)
 
 
 @cli.command(short_help="Who qualifies under a policy, and what the others miss.")
@@ -32,6 +41,12 @@ from supervise.present.eligibility import CSV_COLUMNS, csv_rows
     required=True,
     metavar="FILE_OR_NAME",
     help="Policy TOML file, or a built-in policy name (nx-expert-pool).",
+)
+@click.option(
+    "--policy-version",
+    "version",
+    metavar="VERSION",
+    help="Use this version of the policy, whatever the date (default: the one in force).",
 )
 @as_of_option
 @click.option("--cohort", "cohort_id", help="Assess only the trainees of this cohort.")
@@ -46,6 +61,7 @@ from supervise.present.eligibility import CSV_COLUMNS, csv_rows
 def eligible(
     db_path: Path,
     policy_ref: str,
+    version: str | None,
     as_of: date,
     cohort_id: str | None,
     person_ids: tuple[str, ...],
@@ -55,7 +71,8 @@ def eligible(
 ) -> None:
     """Who qualifies under a policy on a date; for everyone else, what is missing.
 
-    The table shows one row per person: ✓, or ✗ and the first missing thing. JSON is the
+    The policy's version in force on the date decides (--policy-version forces one). The
+    table shows one row per person: ✓, or ✗ and the first missing thing. JSON is the
     report's to_dict() (every rule, its actual and required values, and messages in Chinese
     and English); CSV has one row per person and rule; HTML is a page listing everything
     each person misses.
@@ -66,6 +83,8 @@ def eligible(
         --as-of 2024-12-06
       supervise eligible --db ningxia.db --policy my-policy.toml \\
         --person t2024-08 --lang en
+      supervise eligible --db ningxia.db --policy nx-expert-pool \\
+        --policy-version 2025.1 --as-of 2024-12-06
     """
     policy = load_policy(policy_ref)
     with open_registry(db_path) as registry:
@@ -74,8 +93,8 @@ def eligible(
             registry.get(Cohort, cohort_id)  # a clear error for an unknown cohort
             trainees = {e.person_id for e in registry.find(Enrollment, cohort_id=cohort_id)}
             people = trainees if people is None else people & trainees
-        report = registry.eligibility(policy, as_of, people)
-    show_eligible(report, person_ids, only, fmt, lang, "the registry")
+        report = registry.eligibility(policy, as_of, people, version=version)
+    show_eligible(report, person_ids, only, fmt, lang, _T("registry"))
 
 
 def show_eligible(
@@ -84,14 +103,15 @@ def show_eligible(
     only: str | None,
     fmt: str,
     lang: str,
-    where: str,
+    where: Text,
 ) -> None:
     """Write an eligibility report in ``fmt`` (the output of ``supervise eligible``); a
     person asked for by ``--person`` but missing from ``where`` is an error."""
     if person_ids:
         unknown = sorted(set(person_ids) - {p.person_id for p in report.people})
         if unknown:
-            raise click.ClickException(f"no person {unknown[0]!r} in {where}")
+            message = _T("no_person", person=repr(unknown[0]), where=where)
+            raise click.ClickException(localize(message, lang))
     keep = None if only is None else only == "eligible"
     if fmt == "json":
         data = report.to_dict()

@@ -16,17 +16,32 @@ from typing import Any, TypeVar
 
 import click
 
-from supervise.cli import cli
+from supervise.cli import LangGroup, cli
 from supervise.cli._options import as_of_option, format_option, lang_option
 from supervise.cli.eligible import show_eligible
 from supervise.cli.structure import show_outcomes, show_targets, show_tiers
 from supervise.core.policy import load_policy
 from supervise.core.targets import load_targets
 from supervise.core.tiers import GROUPINGS
+from supervise.lang import Catalogue, localize
 from supervise.national import National
-from supervise.pseudonym import MatchingKey, new_key_file
+from supervise.pseudonym import load_key, new_key_file, scheme_of
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_T = Catalogue(
+    __name__,
+    {
+        "warning": ("注意：{text}", "Warning: {text}"),
+        "exports": ("各省的导出文件", "the provinces' exports"),
+        "wrote": ("已写入 {path}（{size} KiB）", "Wrote {path} ({size} KiB)"),
+        "key": (
+            "已写入新密钥 {path}（{scheme}；仅所有者可读）。请与文件分开传给各省",
+            "Wrote a new key to {path} ({scheme}; readable by its owner only). Pass it to "
+            "the provinces apart from the files",
+        ),
+    },
+)
 
 
 def _exports(f: F) -> F:
@@ -35,7 +50,8 @@ def _exports(f: F) -> F:
         "--national-id-key",
         "key_path",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="Matching key, to match numbers of some exports with pseudonyms of others.",
+        help="The shared key of the pseudonyms, to match numbers of some exports with "
+        "pseudonyms of others.",
     )(f)
     return click.option(
         "--from",
@@ -49,15 +65,15 @@ def _exports(f: F) -> F:
 
 
 @contextmanager
-def _national(paths: tuple[Path, ...], key_path: Path | None) -> Iterator[National]:
-    key = None if key_path is None else MatchingKey.load(key_path)
+def _national(paths: tuple[Path, ...], key_path: Path | None, lang: str) -> Iterator[National]:
+    key = None if key_path is None else load_key(key_path)
     with National(paths, key) as national:
         for warning in national.warnings:
-            click.echo(f"Warning: {warning}", err=True)
+            click.echo(localize(_T("warning", text=warning), lang), err=True)
         yield national
 
 
-@cli.group(short_help="Answers across many provinces' exports (全国汇总).")
+@cli.group(cls=LangGroup, short_help="Answers across many provinces' exports (全国汇总).")
 def national() -> None:
     """Answers across many provinces' exports, without merging them (全国汇总).
 
@@ -97,7 +113,7 @@ def tiers(
       supervise national tiers --from exports/ningxia --from exports/anhui \\
         --as-of 2024-12-06 --by province
     """
-    with _national(paths, key_path) as rollup:
+    with _national(paths, key_path, lang) as rollup:
         result = rollup.tiers(as_of, by)
     show_tiers(result, fmt, lang)
 
@@ -128,7 +144,7 @@ def outcomes(
       supervise national outcomes --from exports/ningxia --from exports/anhui \\
         --as-of 2024-12-06
     """
-    with _national(paths, key_path) as rollup:
+    with _national(paths, key_path, lang) as rollup:
         result = rollup.outcomes(program, cohort, as_of)
     show_outcomes(result, fmt, lang)
 
@@ -164,7 +180,7 @@ def targets(
         --targets chuanyu-targets.toml --as-of 2024-12-06
     """
     chosen = load_targets(targets_path)
-    with _national(paths, key_path) as rollup:
+    with _national(paths, key_path, lang) as rollup:
         statuses = [rollup.target_status(t, as_of) for t in chosen]
     show_targets(statuses, fmt, lang)
 
@@ -177,6 +193,12 @@ def targets(
     required=True,
     metavar="FILE_OR_NAME",
     help="Policy TOML file, or a built-in policy name; programs named as ningxia:nx-sup-2024.",
+)
+@click.option(
+    "--policy-version",
+    "version",
+    metavar="VERSION",
+    help="Use this version of the policy, whatever the date (default: the one in force).",
 )
 @as_of_option
 @click.option("--cohort", "cohort_id", help="Assess only the trainees of this cohort.")
@@ -192,6 +214,7 @@ def eligible(
     paths: tuple[Path, ...],
     key_path: Path | None,
     policy_ref: str,
+    version: str | None,
     as_of: date,
     cohort_id: str | None,
     person_ids: tuple[str, ...],
@@ -202,7 +225,8 @@ def eligible(
     """Who qualifies under a policy on a date, counting what each person did in every
     province given; for everyone else, what is missing.
 
-    The output of `supervise eligible`.
+    The policy's version in force on the date decides (--policy-version forces one). The
+    output of `supervise eligible`.
 
     \b
     Example:
@@ -210,13 +234,13 @@ def eligible(
         --policy national-pool.toml --as-of 2024-12-06 --only eligible
     """
     policy = load_policy(policy_ref)
-    with _national(paths, key_path) as rollup:
+    with _national(paths, key_path, lang) as rollup:
         people: set[str] | None = set(person_ids) if person_ids else None
         if cohort_id is not None:
             trainees = rollup.trainees_of(cohort_id)
             people = trainees if people is None else people & trainees
-        report = rollup.eligibility(policy, as_of, people)
-    show_eligible(report, person_ids, only, fmt, lang, "the provinces' exports")
+        report = rollup.eligibility(policy, as_of, people, version=version)
+    show_eligible(report, person_ids, only, fmt, lang, _T("exports"))
 
 
 @national.command(short_help="Write a self-contained HTML page of the national figures.")
@@ -227,6 +251,12 @@ def eligible(
     "policy_ref",
     metavar="FILE_OR_NAME",
     help="Add who qualifies under this policy, by province.",
+)
+@click.option(
+    "--policy-version",
+    "version",
+    metavar="VERSION",
+    help="Use this version of the policy, whatever the date (default: the one in force).",
 )
 @click.option(
     "--targets",
@@ -247,6 +277,7 @@ def report(
     key_path: Path | None,
     as_of: date,
     policy_ref: str | None,
+    version: str | None,
     targets_path: Path | None,
     lang: str,
     output: Path,
@@ -264,13 +295,14 @@ def report(
 
     policy = None if policy_ref is None else load_policy(policy_ref)
     chosen = [] if targets_path is None else load_targets(targets_path)
-    with _national(paths, key_path) as rollup:
-        text = national_report(rollup, as_of, policy, chosen, lang)
+    with _national(paths, key_path, lang) as rollup:
+        text = national_report(rollup, as_of, policy, chosen, lang, version)
     if str(output) == "-":
         click.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    click.echo(f"Wrote {output} ({len(text.encode('utf-8')) // 1024} KiB)", err=True)
+    size = len(text.encode("utf-8")) // 1024
+    click.echo(localize(_T("wrote", path=output, size=size), lang), err=True)
 
 
 @national.command("key")
@@ -281,17 +313,20 @@ def report(
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write the key to (readable by its owner only; never overwritten).",
 )
-def key(output: Path) -> None:
-    """Write a new matching key, for exports that carry pseudonyms of national IDs.
+@lang_option
+def key(output: Path, lang: str) -> None:
+    """Write a new key for exports that carry pseudonyms of national IDs.
 
     Provinces that may not send national ID numbers export them as pseudonyms under a
     key they share (supervise export --format parquet --national-id-key FILE); the
-    roll-up matches people by pseudonym. Pass the key to provinces apart from the files,
-    and keep it from anyone who holds the exports: with both, the numbers can be found.
+    roll-up matches people by pseudonym. The key is the kind `supervise protect new-key`
+    writes: a registry protected with it exports its pseudonyms without opening a number.
+    Pass the key to provinces apart from the files, and keep it from anyone who holds
+    the exports: with both, the numbers can be found.
 
     \b
     Example:
       supervise national key -o match.key
     """
     made = new_key_file(output)
-    click.echo(f"Wrote matching key {made.key_id} to {output}", err=True)
+    click.echo(localize(_T("key", path=output, scheme=scheme_of(made)), lang), err=True)

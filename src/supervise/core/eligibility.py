@@ -16,13 +16,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, overload
 
 import attrs
-import pyarrow as pa
 
 from supervise import _display
 from supervise.semantics.eligibility import Node
 from supervise.semantics.rules import Labels, RuleResult
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pandas import DataFrame
 
 __all__ = ["EligibilityColumns", "EligibilityReport", "PersonEligibility"]
@@ -91,10 +91,14 @@ class PersonEligibility:
         return self.columns.explain(self.row)
 
     def missing(self) -> list[RuleResult]:
-        """The unmet leaf results: exactly what is missing."""
+        """Exactly what is missing, each item needed: the result of an unmet simple rule,
+        or of an unmet choice whole (an ``any_of`` whose alternatives are its
+        :attr:`~supervise.semantics.rules.RuleResult.options`, of which it needs
+        :attr:`~supervise.semantics.rules.RuleResult.needed`), never the alternatives as if
+        each were required."""
         if self.eligible:
             return []
-        return [leaf for r in self.results for leaf in r.leaves_missing()]
+        return [item for r in self.results for item in r.missing()]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,15 +165,23 @@ class PeopleRows(Sequence[PersonEligibility]):
         raise ValueError(f"{person_id!r} was not assessed")
 
 
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
 @attrs.frozen(kw_only=True)
 class EligibilityReport:
-    """Everyone assessed under a policy on ``as_of``, in person-id order."""
+    """Everyone assessed under a policy on ``as_of``, in person-id order: ``policy_version``
+    is the version in force on that date (with its effective dates, for a policy that has
+    versions)."""
 
     policy_id: str
     policy_version: str
     policy_name: str
     as_of: date
     people: Sequence[PersonEligibility]
+    effective_from: date | None = None
+    effective_until: date | None = None
 
     @property
     def eligible(self) -> tuple[str, ...]:
@@ -196,7 +208,9 @@ class EligibilityReport:
         raise KeyError(f"{person_id!r} was not assessed")
 
     def missing(self, person_id: str) -> list[RuleResult]:
-        """What ``person_id`` lacks: the unmet leaf results (empty when eligible)."""
+        """What ``person_id`` lacks, each item needed (empty when eligible); an unmet
+        choice is one item, its alternatives in ``options``
+        (:meth:`PersonEligibility.missing`)."""
         return self.person(person_id).missing()
 
     def nearly(self, n: int = 1) -> tuple[str, ...]:
@@ -218,29 +232,36 @@ class EligibilityReport:
                 "id": self.policy_id,
                 "version": self.policy_version,
                 "name": self.policy_name,
+                "effective_from": _iso(self.effective_from),
+                "effective_until": _iso(self.effective_until),
             },
             "as_of": self.as_of.isoformat(),
             "eligible": list(self.eligible),
             "people": [p.to_dict() for p in self.people],
         }
 
-    def to_pandas(self, table: str = "rules", lang: str = "zh") -> DataFrame:
+    def to_pandas(self, table: str = "rules", lang: str | None = None) -> DataFrame:
         """A pandas DataFrame: ``rules`` (one row per person and rule, the default) or
-        ``people`` (one row per person with everything missing), messages in ``lang``.
-        Needs ``supervise[pandas]``."""
+        ``people`` (one row per person with everything missing), messages in ``lang``
+        (default: the language setting). Needs ``supervise[pandas]``."""
         return _display.frame(self, table, lang)
 
-    def to_html(self, lang: str = "zh", only: bool | None = None) -> str:
-        """An HTML table: a green tick, or a red cross and everything missing."""
+    def to_html(self, lang: str | None = None, only: bool | None = None) -> str:
+        """An HTML table: a green tick, or a red cross and everything missing (a choice
+        with its alternatives), in ``lang`` (default: the language setting)."""
         return _display.html(self, lang, only)
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def to_text(self, lang: str = "zh", only: bool | None = None) -> str:
-        """A terminal table: one row per person with a tick or the first missing thing
-        (only the eligible, or only the others, with ``only=True`` / ``False``)."""
-        return _display.text(self, lang, 80, only)
+    def to_text(
+        self, lang: str | None = None, only: bool | None = None, columns: int | None = None
+    ) -> str:
+        """A terminal table: one row per person with a tick or everything missing, wrapped
+        within ``columns`` (default: the terminal's width), in ``lang`` (default: the
+        language setting); only the eligible, or only the others, with ``only=True`` /
+        ``False``."""
+        return _display.text(self, lang, columns, only)
 
     def __str__(self) -> str:
         return self.to_text()

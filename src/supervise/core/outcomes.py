@@ -42,19 +42,21 @@ class OutcomeTally:
             "outcomes": dict(self.outcomes),
         }
 
-    def to_pandas(self, lang: str = "zh") -> DataFrame:
-        """Rows ``item``, ``label``, ``people``: enrolled, trained, then each outcome kind.
+    def to_pandas(self, lang: str | None = None) -> DataFrame:
+        """Rows ``item``, ``label`` (in ``lang``, default: the language setting), ``people``:
+        enrolled, trained, then each outcome kind.
         Needs ``supervise[pandas]``."""
         return _display.frame(self, lang)
 
-    def to_html(self, lang: str = "zh") -> str:
-        """The outcome table as HTML."""
+    def to_html(self, lang: str | None = None) -> str:
+        """The outcome table as HTML, in ``lang`` (default: the language setting)."""
         return _display.html(self, lang)
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def to_text(self, lang: str = "zh") -> str:
+    def to_text(self, lang: str | None = None) -> str:
+        """The outcome table for a terminal, in ``lang`` (default: the language setting)."""
         return _display.text(self, lang)
 
     def __str__(self) -> str:

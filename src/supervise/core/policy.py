@@ -21,6 +21,7 @@ tables under ``rules`` (all_of / any_of) or ``rule`` (not)::
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -31,10 +32,19 @@ from typing import Any, cast
 
 import attrs
 
+from supervise.dates import parse_date
 from supervise.errors import SuperviseError
+from supervise.semantics.continuing import CycleRequirement
 from supervise.semantics.rules import KINDS, Rule
 
-__all__ = ["BUILTIN_POLICIES", "Policy", "PolicyError", "load_policy", "policy_from_dict"]
+__all__ = [
+    "BUILTIN_POLICIES",
+    "Policy",
+    "PolicyError",
+    "VersionedPolicy",
+    "load_policy",
+    "policy_from_dict",
+]
 
 #: Names of the policies shipped with the library, loadable with ``load_policy(name)``.
 BUILTIN_POLICIES = ("nx-expert-pool",)
@@ -76,6 +86,30 @@ class Policy:
     version: str = attrs.field(validator=_text, converter=str)
     description: str = ""
     rules: tuple[Rule, ...] = attrs.field(converter=_rules)
+    effective_from: date | None = None
+    effective_until: date | None = None
+    continuing_education: CycleRequirement | None = None
+
+    @property
+    def versions(self) -> tuple[Policy, ...]:
+        """This policy, its one version."""
+        return (self,)
+
+    def in_force(self, as_of: date) -> Policy:
+        """The version in force on ``as_of``: this one, unless its effective dates (when it
+        has them) leave ``as_of`` out (:class:`PolicyError` then)."""
+        if self.in_force_on(as_of):
+            return self
+        raise _none_in_force(self.id, as_of, (self,))
+
+    def in_force_on(self, as_of: date) -> bool:
+        """Whether ``as_of`` is within the effective dates (both inclusive; none: always)."""
+        starts, ends = self.effective_from, self.effective_until
+        return (starts is None or starts <= as_of) and (ends is None or as_of <= ends)
+
+    def select(self, version: str) -> Policy:
+        """The version called ``version``: this one, or :class:`PolicyError`."""
+        return _select(self.id, self.versions, version)
 
     def check(self, phases_by_program: Mapping[str, Iterable[str]]) -> None:
         """Raise :class:`PolicyError` when a rule names a program or phase the data lacks.
@@ -105,8 +139,129 @@ class Policy:
             "name": self.name,
             "version": self.version,
             "description": self.description,
-            "rules": [{"kind": r.kind, **r.params()} for r in self.rules],
+            **_version_dict(self, with_version=False),
         }
+
+
+def _version_dict(policy: Policy, with_version: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {"version": policy.version} if with_version else {}
+    if policy.effective_from is not None:
+        data["effective_from"] = policy.effective_from.isoformat()
+    if policy.effective_until is not None:
+        data["effective_until"] = policy.effective_until.isoformat()
+    if policy.continuing_education is not None:
+        data["continuing_education"] = _requirement_dict(policy.continuing_education)
+    data["rules"] = [{"kind": r.kind, **r.params()} for r in policy.rules]
+    return data
+
+
+def _requirement_dict(requirement: CycleRequirement) -> dict[str, Any]:
+    return {"cycle_years": requirement.years, "hours": dict(requirement.hours)}
+
+
+def _versions(value: Any) -> tuple[Policy, ...]:
+    items = tuple(value)
+    if not items or not all(isinstance(v, Policy) for v in items):
+        raise PolicyError("versions: a versioned policy needs at least one version (a Policy)")
+    return items
+
+
+@attrs.frozen(kw_only=True)
+class VersionedPolicy:
+    """A policy whose rules change over time: ``versions``, each a :class:`Policy` with
+    its ``effective_from`` (and maybe ``effective_until``) dates, which must not overlap.
+    Evaluation on a date uses the version in force (:meth:`in_force`), or the one named
+    (:meth:`select`)."""
+
+    id: str = attrs.field(validator=_text)
+    name: str = attrs.field(validator=_text)
+    description: str = ""
+    versions: tuple[Policy, ...] = attrs.field(converter=_versions)
+
+    def __attrs_post_init__(self) -> None:
+        seen: set[str] = set()
+        for v in self.versions:
+            if v.version in seen:
+                raise PolicyError(f"versions: version {v.version!r} appears twice")
+            seen.add(v.version)
+            if v.effective_from is None:
+                raise PolicyError(f"versions: version {v.version!r} needs effective_from")
+        dated = sorted(self.versions, key=lambda v: v.effective_from or date.min)
+        for before, after in itertools.pairwise(dated):
+            if before.effective_until is None or before.effective_until >= (
+                after.effective_from or date.min
+            ):
+                runs = (
+                    "has no end"
+                    if before.effective_until is None
+                    else f"runs until {before.effective_until}"
+                )
+                raise PolicyError(
+                    f"versions: {before.version!r} and {after.version!r} overlap: "
+                    f"{before.version!r} {runs}, {after.version!r} starts on "
+                    f"{after.effective_from}"
+                )
+        object.__setattr__(self, "versions", tuple(dated))
+
+    def in_force(self, as_of: date) -> Policy:
+        """The version in force on ``as_of``; :class:`PolicyError` naming every version's
+        dates when none is."""
+        for version in self.versions:
+            if version.in_force_on(as_of):
+                return version
+        raise _none_in_force(self.id, as_of, self.versions)
+
+    def select(self, version: str) -> Policy:
+        """The version called ``version``; :class:`PolicyError` listing them otherwise."""
+        return _select(self.id, self.versions, version)
+
+    def check(self, phases_by_program: Mapping[str, Iterable[str]]) -> None:
+        """:meth:`Policy.check` of every version."""
+        for version in self.versions:
+            try:
+                version.check(phases_by_program)
+            except PolicyError as exc:
+                n = self.versions.index(version)
+                raise PolicyError(f"versions[{n}].{exc}") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The policy as a policy file's data."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "versions": [_version_dict(v) for v in self.versions],
+        }
+
+
+def _when(policy: Policy) -> str:
+    starts, ends = policy.effective_from, policy.effective_until
+    if starts is None and ends is None:
+        return f"{policy.version} (no dates)"
+    if ends is None:
+        return f"{policy.version} from {starts}"
+    if starts is None:
+        return f"{policy.version} until {ends}"
+    return f"{policy.version} from {starts} until {ends}"
+
+
+def _none_in_force(policy: str, as_of: date, versions: Iterable[Policy]) -> PolicyError:
+    listed = "; ".join(_when(v) for v in versions)
+    return PolicyError(
+        f"policy {policy!r} has no version in force on {as_of} (versions: {listed}); "
+        f"入库条件 {policy} 在 {as_of} 没有生效的版本"
+    )
+
+
+def _select(policy: str, versions: tuple[Policy, ...], version: str) -> Policy:
+    for v in versions:
+        if v.version == str(version):
+            return v
+    listed = ", ".join(v.version for v in versions)
+    raise PolicyError(
+        f"policy {policy!r} has no version {str(version)!r} (versions: {listed}); "
+        f"入库条件 {policy} 没有版本 {version}"
+    )
 
 
 def _walk(rules: Iterable[Rule], prefix: str) -> Iterable[tuple[str, Rule]]:
@@ -132,8 +287,9 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 # -- loading ----------------------------------------------------------------------------------
 
 
-def load_policy(path_or_name: str | os.PathLike[str]) -> Policy:
-    """Load a policy from a TOML file, or a built-in one by name (``"nx-expert-pool"``).
+def load_policy(path_or_name: str | os.PathLike[str]) -> Policy | VersionedPolicy:
+    """Load a policy from a TOML file, or a built-in one by name (``"nx-expert-pool"``): a
+    :class:`Policy`, or a :class:`VersionedPolicy` when the file holds ``[[versions]]``.
 
     Errors name the file and the rule's position: ``rules[3].rules[0]: unknown kind
     'hour_at_least' (did you mean 'hours_at_least'?)``."""
@@ -159,34 +315,107 @@ def load_policy(path_or_name: str | os.PathLike[str]) -> Policy:
         raise PolicyError(f"{where}: {exc}") from None
 
 
-def policy_from_dict(data: Mapping[str, Any]) -> Policy:
-    """Build a policy from parsed policy-file data (the inverse of :meth:`Policy.to_dict`)."""
+def policy_from_dict(data: Mapping[str, Any]) -> Policy | VersionedPolicy:
+    """Build a policy from parsed policy-file data (the inverse of ``to_dict()``): a
+    :class:`Policy` from a file with ``version`` and ``rules``, a :class:`VersionedPolicy`
+    from one with ``[[versions]]``."""
     if not isinstance(data, Mapping):
         raise PolicyError(f"a policy must be a table, not {type(data).__name__}")
-    unknown = set(data) - {"id", "name", "version", "description", "rules"}
-    if unknown:
-        raise PolicyError(
-            f"unknown key {sorted(unknown)[0]!r} (expected id, name, version, description, rules)"
-        )
+    if "versions" in data:
+        return _versioned(data)
+    allowed = ("id", "name", "version", "description", "rules", "continuing_education")
+    _known_keys(data, allowed, "")
     for key in ("id", "name", "version", "rules"):
         if key not in data:
             raise PolicyError(f"missing {key!r}")
-    raw_rules = data["rules"]
-    if not isinstance(raw_rules, list):
-        raise PolicyError("rules: must be an array of tables ([[rules]])")
-    version = data["version"]
-    if not isinstance(version, str | int | float) or isinstance(version, bool):
-        raise PolicyError(f"version: must be text, not {version!r}")
+    head = _head(data)
+    return _one_version(data, "", head)
+
+
+def _head(data: Mapping[str, Any]) -> dict[str, Any]:
     description = data.get("description", "")
     if not isinstance(description, str):
         raise PolicyError(f"description: must be text, not {description!r}")
+    return {"id": data.get("id"), "name": data.get("name"), "description": description}
+
+
+def _known_keys(data: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise PolicyError(
+            f"{where}unknown key {sorted(unknown)[0]!r} (expected {', '.join(allowed)})"
+        )
+
+
+def _one_version(data: Mapping[str, Any], where: str, head: Mapping[str, Any]) -> Policy:
+    raw_rules = data["rules"]
+    if not isinstance(raw_rules, list):
+        raise PolicyError(f"{where}rules: must be an array of tables ([[rules]])")
+    version = data["version"]
+    if not isinstance(version, str | int | float) or isinstance(version, bool):
+        raise PolicyError(f"{where}version: must be text, not {version!r}")
+    requirement = data.get("continuing_education", head.get("continuing_education"))
     return Policy(
-        id=data["id"],
-        name=data["name"],
+        **{k: v for k, v in head.items() if k != "continuing_education"},
         version=str(version),
-        description=description,
-        rules=[_rule(item, f"rules[{n}]") for n, item in enumerate(raw_rules)],
+        rules=[_rule(item, f"{where}rules[{n}]") for n, item in enumerate(raw_rules)],
+        effective_from=_day(data, "effective_from", where),
+        effective_until=_day(data, "effective_until", where),
+        continuing_education=None
+        if requirement is None
+        else _requirement(requirement, f"{where}continuing_education"),
     )
+
+
+def _versioned(data: Mapping[str, Any]) -> VersionedPolicy:
+    if "version" in data or "rules" in data:
+        raise PolicyError(
+            "a policy has either version and rules, or [[versions]] each with its own "
+            "version and rules, not both"
+        )
+    _known_keys(data, ("id", "name", "description", "versions", "continuing_education"), "")
+    for key in ("id", "name"):
+        if key not in data:
+            raise PolicyError(f"missing {key!r}")
+    raw = data["versions"]
+    if not isinstance(raw, list) or not raw:
+        raise PolicyError("versions: must be an array of tables ([[versions]])")
+    head = _head(data)
+    if "continuing_education" in data:
+        head["continuing_education"] = data["continuing_education"]
+    versions = []
+    allowed = ("version", "effective_from", "effective_until", "rules", "continuing_education")
+    for n, item in enumerate(raw):
+        where = f"versions[{n}]."
+        if not isinstance(item, Mapping):
+            raise PolicyError(f"versions[{n}]: must be a table, not {item!r}")
+        _known_keys(item, allowed, where)
+        for key in ("version", "effective_from", "rules"):
+            if key not in item:
+                raise PolicyError(f"{where[:-1]}: missing {key!r}")
+        versions.append(_one_version(item, where, head))
+    return VersionedPolicy(
+        id=head["id"], name=head["name"], description=head["description"], versions=versions
+    )
+
+
+def _day(data: Mapping[str, Any], key: str, where: str) -> date | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except (ValueError, TypeError) as exc:
+        raise PolicyError(f"{where}{key}: {exc}") from None
+
+
+def _requirement(value: Any, where: str) -> CycleRequirement:
+    from supervise.core.continuing import requirement_from_dict
+
+    try:
+        return requirement_from_dict(value)
+    except ValueError as exc:
+        raise PolicyError(f"{where}: {exc}") from None
 
 
 def _rule(item: Any, position: str) -> Rule:
@@ -216,18 +445,51 @@ def _rule(item: Any, position: str) -> Rule:
         params["rules"] = tuple(_rule(r, f"{position}.rules[{n}]") for n, r in enumerate(nested))
     if "rule" in params:
         params["rule"] = _rule(params["rule"], f"{position}.rule")
-    for name in ("hours", "sessions", "score", "years"):
-        if name in params:
-            _check_number(params[name], f"{position}.{name}", whole=name in ("sessions", "years"))
-    for name in ("program", "phase", "since", "level", "outcome"):
-        value = params.get(name)
-        if value is not None and not isinstance(value, str | date):
-            raise PolicyError(f"{position}.{name}: must be text, not {value!r}")
+    _check_params(params, position)
     try:
         rule: Rule = cls(**params)
     except (ValueError, TypeError) as exc:
         raise PolicyError(f"{position}: {kind}: {exc}") from None
     return rule
+
+
+# Parameters by what they hold: numbers (True: whole numbers), text, text or a list of text,
+# and tables (the two sides of a ratio).
+_NUMBERS = {
+    "hours": False,
+    "sessions": True,
+    "score": False,
+    "years": True,
+    "ratio": False,
+    "n": True,
+    "max_group_sessions": True,
+}
+_TEXTS = ("program", "since", "until", "level", "outcome")
+_LISTS = ("phase", "form")
+_TABLES = ("numerator", "denominator")
+
+
+def _check_params(params: Mapping[str, Any], position: str) -> None:
+    for name, whole in _NUMBERS.items():
+        if params.get(name) is not None:
+            _check_number(params[name], f"{position}.{name}", whole=whole)
+    for name in _TEXTS:
+        value = params.get(name)
+        if value is not None and not isinstance(value, str | date):
+            raise PolicyError(f"{position}.{name}: must be text, not {value!r}")
+    for name in _LISTS:
+        value = params.get(name)
+        items = value if isinstance(value, list) else [value]
+        if value is not None and not all(isinstance(v, str) for v in items):
+            raise PolicyError(f"{position}.{name}: must be text or a list of text, not {value!r}")
+    for name in _TABLES:
+        value = params.get(name)
+        if value is not None and not isinstance(value, Mapping):
+            raise PolicyError(
+                f'{position}.{name}: must be a table such as {{ measure = "hours" }}, not {value!r}'
+            )
+        if isinstance(value, Mapping):
+            _check_params(value, f"{position}.{name}")
 
 
 def _check_number(value: Any, position: str, *, whole: bool) -> None:

@@ -18,14 +18,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, overload
 
 import attrs
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from supervise import _display
+from supervise.lang import Catalogue, localize, resolve
 from supervise.model import REQUIREMENT_NAMES
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pandas import DataFrame
+
+    from supervise.core.teams import TeamsProgress
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -79,9 +81,15 @@ class TraineeStatus(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class PhaseProgress:
-    """One trainee in one phase: ``achieved`` and ``required`` are keyed by requirement name
-    (hours, sessions, days, deliverables), for the requirements the phase sets; ``behind``
-    when the fraction is below the expected share minus the tolerance."""
+    """One trainee in one phase: ``achieved``, ``pending`` and ``required`` are keyed by
+    requirement name (hours, sessions, days, deliverables), for the requirements the phase
+    sets; ``pending`` is what records awaiting sign-off add (counted in ``achieved`` only
+    where the program's ``pending_counts`` is true); ``behind`` when the fraction is below
+    the expected share minus the tolerance; ``projected`` the date the phase will be
+    complete at the trainee's own pace (``None`` when done or without a pace) and
+    ``at_risk`` when that falls after the phase's due date. With a cap on group sessions,
+    ``group_sessions`` is how many the trainee attended that count, before the cap, and
+    ``max_group_sessions`` the cap."""
 
     key: str
     name: str
@@ -91,26 +99,97 @@ class PhaseProgress:
     achieved: Mapping[str, float]
     required: Mapping[str, float]
     behind: bool = False
+    pending: Mapping[str, float] = attrs.field(factory=dict)
+    projected: date | None = None
+    at_risk: bool = False
+    group_sessions: int | None = None
+    max_group_sessions: int | None = None
+    due_on: date | None = None
 
     @property
     def done(self) -> bool:
         """Complete or exempt."""
         return self.status in (PhaseStatus.COMPLETE, PhaseStatus.EXEMPT)
 
+    @property
+    def capped(self) -> bool:
+        """Group sessions went uncounted: more were attended than the cap lets count."""
+        return (
+            self.max_group_sessions is not None
+            and self.group_sessions is not None
+            and self.group_sessions > self.max_group_sessions
+        )
+
+    def notes(self, lang: str | None = None) -> list[str]:
+        """What a reader should know beyond the figures, in ``lang`` (default: the language
+        setting): group sessions over the cap, records awaiting sign-off, a projection after
+        the due date."""
+        return _notes(self, lang)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "status": self.status.value,
             "fraction": self.fraction,
             "expected": self.expected,
             "behind": self.behind,
             "achieved": dict(self.achieved),
+            "pending": dict(self.pending),
             "required": dict(self.required),
+            "projected": None if self.projected is None else self.projected.isoformat(),
+            "at_risk": self.at_risk,
         }
+        if self.max_group_sessions is not None:
+            data["group_sessions"] = {
+                "attended": self.group_sessions,
+                "max": self.max_group_sessions,
+            }
+        return data
+
+
+_T = Catalogue(
+    __name__,
+    {
+        "capped": (
+            "团体督导最多计 {max} 次，已计满（参加 {attended} 次）",
+            "group sessions count up to {max}: limit reached ({attended} attended)",
+        ),
+        "pending": ("待审核：{amounts}", "awaiting sign-off: {amounts}"),
+        "late": (
+            "按目前进度预计 {projected} 完成（截止 {due}）",
+            "at this pace done on {projected} (due {due})",
+        ),
+        "hours": ("{n} 小时", "{n} hours"),
+        "hours_1": ("{n} 小时", "{n} hour"),
+        "sessions": ("{n} 次督导", "{n} sessions"),
+        "sessions_1": ("{n} 次督导", "{n} session"),
+        "days": ("{n} 天", "{n} days"),
+        "days_1": ("{n} 天", "{n} day"),
+        "deliverables": ("{n} 份成果", "{n} deliverables"),
+        "deliverables_1": ("{n} 份成果", "{n} deliverable"),
+    },
+)
+
+
+def _notes(p: PhaseProgress, lang: str | None) -> list[str]:
+    lang = resolve(lang)
+    notes = []
+    if p.capped:
+        notes.append(_T("capped", max=p.max_group_sessions, attended=p.group_sessions))
+    waiting = [_T(n if v != 1 else f"{n}_1", n=f"{v:g}") for n, v in p.pending.items() if v]
+    if waiting:
+        amounts = ("、" if lang == "zh" else ", ").join(localize(w, lang) for w in waiting)
+        notes.append(_T("pending", amounts=amounts))
+    if p.at_risk and p.projected is not None and p.due_on is not None:
+        notes.append(_T("late", projected=p.projected, due=p.due_on))
+    return [localize(note, lang) for note in notes]
 
 
 @attrs.frozen(kw_only=True)
 class TraineeProgress:
-    """One trainee across the phases of the program, in phase order."""
+    """One trainee across the phases of the program, in phase order. ``projected_completion``
+    is the date the program will be complete at the trainee's own pace (``None`` when
+    complete, withdrawn, or some unfinished phase has no pace yet); ``at_risk`` when some
+    phase's projection falls after its due date (which can show long before ``behind``)."""
 
     person_id: str
     name: str
@@ -119,6 +198,8 @@ class TraineeProgress:
     progress: float
     behind: bool
     phases: tuple[PhaseProgress, ...]
+    projected_completion: date | None = None
+    at_risk: bool = False
 
     @property
     def complete(self) -> bool:
@@ -141,6 +222,10 @@ class TraineeProgress:
             "progress": self.progress,
             "complete": self.complete,
             "behind": self.behind,
+            "projected_completion": None
+            if self.projected_completion is None
+            else self.projected_completion.isoformat(),
+            "at_risk": self.at_risk,
             "phases": {p.key: p.to_dict() for p in self.phases},
         }
 
@@ -169,46 +254,45 @@ class MentorLoad:
 
 @attrs.frozen(kw_only=True)
 class PhasePlan:
-    """A phase as results show it: key, name and the requirements it sets."""
+    """A phase as results show it on the date: key, name, the requirements it sets, the
+    share of its window elapsed (``expected``, the same for every trainee), its cap on group
+    sessions and its due date."""
 
     key: str
     name: str
     required: Mapping[str, float]
+    expected: float | None = None
+    max_group_sessions: int | None = None
+    due_on: date | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
 class ProgressColumns:
     """The columns of one progress run, shared by the :class:`CohortProgress` of every cohort
-    in it: ``roster`` (one row per trainee, numbered by ``trainee`` in cohort and person
-    order: ``cohort_id``, ``person_id``, ``program_id``, ``name``, ``team``), ``rows`` (one
-    row per trainee and phase in no particular order, with the trainee's own figures on
-    each) and each program's phases. Put in order only when a trainee is first read."""
+    in it: ``trainees`` (one row per trainee in cohort and person order: ``cohort_id``,
+    ``person_id``, ``program_id``, ``name``, ``team``, ``trainee_status``, ``progress``,
+    ``trainee_behind``, ``projected_completion``, ``trainee_at_risk``), ``rows`` (one row per
+    trainee and phase, in the same trainee order and then phase order) and each program's
+    phases."""
 
-    roster: pa.Table
+    trainees: pa.Table
     rows: pa.Table
     plans: Mapping[str, tuple[PhasePlan, ...]]
 
     @functools.cached_property
-    def ordered(self) -> tuple[pa.Table, pa.Table, tuple[int, ...]]:
-        """The phase rows in trainee and phase order; the trainees with their own figures;
-        and where each trainee's phase rows start (and one past the last)."""
-        order = pc.sort_indices(self.rows, [("trainee", "ascending"), ("position", "ascending")])
-        rows = self.rows.take(order)
+    def offsets(self) -> tuple[int, ...]:
+        """Where each trainee's phase rows start, and one past the last."""
         offsets = [0]
-        for program in self.roster.column("program_id").to_pylist():
+        for program in self.trainees.column("program_id").to_pylist():
             offsets.append(offsets[-1] + max(1, len(self.plans.get(program, ()))))
-        if offsets[-1] != rows.num_rows:
+        if offsets[-1] != self.rows.num_rows:
             raise ValueError("phase rows do not match the trainees' programs")
-        first = rows.take(pa.array(offsets[:-1], pa.int64()))
-        trainees = self.roster
-        for name in ("trainee_status", "progress", "trainee_behind"):
-            trainees = trainees.append_column(name, first.column(name))
-        return rows, trainees, tuple(offsets)
+        return tuple(offsets)
 
     def build(self, start: int, stop: int) -> list[TraineeProgress]:
-        """The trainees of roster rows ``start`` to ``stop``, as objects."""
-        rows, trainees, offsets = self.ordered
-        people = trainees.slice(start, stop - start).to_pylist()
+        """The trainees of rows ``start`` to ``stop``, as objects."""
+        rows, offsets = self.rows, self.offsets
+        people = self.trainees.slice(start, stop - start).to_pylist()
         first, last = offsets[start], offsets[stop]
         cells = {
             name: rows.column(name).slice(first, last - first).to_pylist() for name in _PHASE_CELLS
@@ -224,10 +308,16 @@ class ProgressColumns:
                         name=spec.name,
                         status=PhaseStatus(cells["status"][at]),
                         fraction=cells["fraction"][at],
-                        expected=cells["expected"][at],
+                        expected=spec.expected,
                         achieved={n: cells[n][at] for n in spec.required},
                         required=spec.required,
                         behind=cells["behind"][at],
+                        pending={n: cells[f"pending_{n}"][at] for n in spec.required},
+                        projected=cells["projected"][at],
+                        at_risk=cells["at_risk"][at],
+                        group_sessions=cells["group_sessions"][at],
+                        max_group_sessions=spec.max_group_sessions,
+                        due_on=spec.due_on,
                     )
                 )
                 at += 1
@@ -240,13 +330,23 @@ class ProgressColumns:
                     progress=row["progress"],
                     behind=row["trainee_behind"],
                     phases=tuple(phases),
+                    projected_completion=row["projected_completion"],
+                    at_risk=row["trainee_at_risk"],
                 )
             )
         return built
 
 
-_PHASE_CELLS = ("status", "fraction", "expected", "behind", *REQUIREMENT_NAMES)
-_ROSTER = ("cohort_id", "person_id", "program_id", "name", "team")
+_PHASE_CELLS = (
+    "status",
+    "fraction",
+    "behind",
+    *REQUIREMENT_NAMES,
+    *(f"pending_{n}" for n in REQUIREMENT_NAMES),
+    "group_sessions",
+    "projected",
+    "at_risk",
+)
 
 
 class TraineeRows(Sequence[TraineeProgress]):
@@ -289,15 +389,17 @@ class TraineeRows(Sequence[TraineeProgress]):
     def column(self, name: str) -> list[Any]:
         """One column of the trainee rows (``person_id``, ``trainee_status``,
         ``trainee_behind``, ...) without building objects."""
-        table = self.columns.roster if name in _ROSTER else self.columns.ordered[1]
+        table = self.columns.trainees
         values: list[Any] = table.column(name).slice(self.start, len(self)).to_pylist()
         return values
 
     def arrow(self) -> tuple[pa.Table, pa.Table]:
         """This cohort's trainee rows and trainee-phase rows (in order), as Arrow tables."""
-        rows, trainees, offsets = self.columns.ordered
-        first, last = offsets[self.start], offsets[self.stop]
-        return trainees.slice(self.start, len(self)), rows.slice(first, last - first)
+        columns = self.columns
+        first, last = columns.offsets[self.start], columns.offsets[self.stop]
+        return columns.trainees.slice(self.start, len(self)), columns.rows.slice(
+            first, last - first
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -331,6 +433,28 @@ class CohortProgress:
             return tuple(p for p, b in zip(rows.column("person_id"), flags, strict=True) if b)
         return tuple(t.person_id for t in rows if t.behind)
 
+    @property
+    def at_risk(self) -> tuple[str, ...]:
+        """Person ids of trainees whose own pace takes some phase past its due date, in
+        roster order."""
+        rows = self.trainees
+        if isinstance(rows, TraineeRows):
+            flags = rows.column("trainee_at_risk")
+            return tuple(p for p, b in zip(rows.column("person_id"), flags, strict=True) if b)
+        return tuple(t.person_id for t in rows if t.at_risk)
+
+    @property
+    def overdue(self) -> tuple[str, ...]:
+        """Person ids of trainees with some phase overdue (past its due date and not
+        complete), withdrawn trainees left out, in roster order."""
+        from supervise.core.teams import trainee_rows
+
+        return tuple(
+            person
+            for person, _, status, _, phases in trainee_rows(self)
+            if status != "withdrawn" and "overdue" in phases
+        )
+
     def phase_counts(self) -> dict[str, dict[str, int]]:
         """Per phase, how many (non-withdrawn) trainees are in each status."""
         return {key: dict(self.counts[key]) for key, _ in self.phases}
@@ -360,15 +484,25 @@ class CohortProgress:
         ``phases`` (status counts per phase) or ``mentors``. Needs ``supervise[pandas]``."""
         return _display.frame(self, table)
 
-    def to_html(self, lang: str = "zh") -> str:
-        """A compact HTML table, statuses coloured, in ``lang`` (``zh`` or ``en``)."""
+    def by_team(self) -> TeamsProgress:
+        """This progress team by team (``Enrollment.team``): trainees, withdrawn,
+        completed, who is behind, who has an overdue phase, phases done; grouped from these
+        same figures."""
+        from supervise.core.teams import teams_of
+
+        return teams_of(self)
+
+    def to_html(self, lang: str | None = None) -> str:
+        """A compact HTML table, statuses coloured, in ``lang`` (``zh`` or ``en``; default:
+        the language setting, :func:`supervise.lang.resolve`)."""
         return _display.html(self, lang)
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def to_text(self, lang: str = "zh") -> str:
-        """A terminal table: summary, one row per trainee, mentor load, outcomes."""
+    def to_text(self, lang: str | None = None) -> str:
+        """A terminal table: summary, one row per trainee, mentor load, outcomes, in
+        ``lang`` (default: the language setting)."""
         return _display.text(self, lang)
 
     def __str__(self) -> str:
@@ -388,6 +522,7 @@ class CohortProgress:
             "completion_rate": self.completion_rate,
             "phases": self.phase_counts(),
             "behind": list(self.behind),
+            "at_risk": list(self.at_risk),
             "trainees": [t.to_dict() for t in self.trainees],
             "mentors": [m.to_dict() for m in self.mentors],
             "outcomes": dict(self.outcomes),

@@ -135,14 +135,16 @@ class TargetStatus:
         Needs ``supervise[pandas]``."""
         return _display.frame(self)
 
-    def to_html(self, lang: str = "zh") -> str:
-        """The status as an HTML table row, the verdict coloured."""
+    def to_html(self, lang: str | None = None) -> str:
+        """The status as an HTML table row, the verdict coloured, in ``lang`` (default: the
+        language setting)."""
         return _display.html(self, lang)
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def to_text(self, lang: str = "zh") -> str:
+    def to_text(self, lang: str | None = None) -> str:
+        """The status for a terminal, in ``lang`` (default: the language setting)."""
         return _display.text(self, lang)
 
     def __str__(self) -> str:

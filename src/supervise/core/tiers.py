@@ -46,15 +46,15 @@ class TierCounts:
         Needs ``supervise[pandas]``."""
         return _display.frame(self)
 
-    def to_html(self, lang: str = "zh") -> str:
-        """The tier table as HTML."""
+    def to_html(self, lang: str | None = None) -> str:
+        """The tier table as HTML, in ``lang`` (default: the language setting)."""
         return _display.html(self, lang)
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def to_text(self, lang: str = "zh") -> str:
-        """A terminal table, one row per group."""
+    def to_text(self, lang: str | None = None) -> str:
+        """A terminal table, one row per group, in ``lang`` (default: the language setting)."""
         return _display.text(self, lang)
 
     def __str__(self) -> str:

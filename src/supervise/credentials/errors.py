@@ -18,6 +18,8 @@ class CredentialError(SuperviseError, ValueError):
         self.en = en
         super().__init__(f"{zh} ({en})")
 
-    def message(self, lang: str = "zh") -> str:
-        """The message in ``lang`` (``zh`` or ``en``)."""
-        return self.zh if lang == "zh" else self.en
+    def message(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the language setting)."""
+        from supervise.lang import resolve
+
+        return self.zh if resolve(lang) == "zh" else self.en

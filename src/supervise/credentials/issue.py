@@ -117,7 +117,7 @@ def issue(
     files: dict[str, str] = {}
     written: list[Issued] = []
     list_id = ids.status_list()
-    with registry.transaction():
+    with registry.transaction(operation="issue credentials"):
         registry.changed("credential_status_lists", "credential_awards")  # no table of records
         status.ensure_list(registry.conn, list_id, issuer)
         members: dict[str, list[dict[str, Any]]] = {}
@@ -315,6 +315,7 @@ def issued(registry: Registry, person_id: str | None = None) -> list[status.Awar
 def revoke(registry: Registry, credential_id: str, reason: str | None = None) -> status.AwardRecord:
     """Revoke the credential ``credential_id`` issued from ``registry``: its status bit is set
     (``verify --db`` reports it at once; others see it in the next status list file)."""
-    with registry.transaction():
+    with registry.transaction(operation="revoke credential", detail=credential_id):
         registry.changed("credential_awards")  # no table of records
+        registry.audit("credential_awards", [credential_id], "revoke", after={"reason": reason})
         return status.revoke(registry.conn, credential_id, reason)

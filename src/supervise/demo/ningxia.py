@@ -10,8 +10,11 @@ supervision internships. By 6 December 2024: 18 in the regional expert pool, 5 d
 standards, 3 through the senior social worker review, 1 through the senior exam, 1 promoted.
 
 The people, scores and dates below are invented, deterministically (a seeded generator), to
-fit those published figures. :func:`records` returns every record; :func:`build` writes them
-to a registry.
+fit those published figures. The second batch also shows what a provincial system meets day
+to day: group sessions beyond the cap of the accompanied-supervision phase, a few records
+awaiting a mentor's sign-off and one rejected, and the continuing education its certified
+trainees owe per registration cycle. :func:`records` returns every record; :func:`build`
+writes them to a registry.
 
 >>> import supervise
 >>> from supervise.demo import ningxia
@@ -33,6 +36,7 @@ from stdnum.cn import ric
 from supervise.model import (
     Activity,
     Cohort,
+    ContinuingEducation,
     Credential,
     CredentialLevel,
     Deliverable,
@@ -49,6 +53,7 @@ from supervise.model import (
     PhaseSpec,
     Placement,
     Program,
+    RecordState,
     Requirements,
     Session,
     SessionForm,
@@ -209,7 +214,8 @@ _PHASES: dict[str, list[tuple[str, str, date, date, Requirements]]] = {
             "陪伴督导",
             date(2024, 8, 15),
             date(2024, 10, 31),
-            Requirements(hours=24, sessions=6, min_session_minutes=60),
+            # Group sessions count for at most 6 of the 6 sessions: the rest may be individual.
+            Requirements(hours=24, sessions=6, min_session_minutes=60, max_group_sessions=6),
         ),
         (
             "case_study",
@@ -275,6 +281,9 @@ def records() -> list[Any]:
     everyone = [p for group in trainees.values() for p in group]
     out.extend(_credentials(rng, everyone))
     out.extend(_outcomes(rng, trainees))
+    out.extend(_sign_off_examples(trainees[SECOND_BATCH]))
+    held = [c for c in out if isinstance(c, Credential)]
+    out.extend(_continuing_education(random.Random(_SEED + 13), held))
     return out
 
 
@@ -543,6 +552,8 @@ def _sessions(
                 minutes=45 if short else rng.choice((90, 120)),
                 form=SessionForm.GROUP if len(trainees) > 1 else SessionForm.INDIVIDUAL,
                 attendees=frozenset(t.id for t in trainees),
+                signed_by=mentor_id,
+                signed_on=on + timedelta(days=1),
             )
         yield Session(  # one individual session with the first trainee of the group
             id=f"{cohort_id}-s-{mentor_id}-i",
@@ -552,7 +563,63 @@ def _sessions(
             minutes=60,
             form=SessionForm.INDIVIDUAL,
             attendees=frozenset({trainees[0].id}),
+            signed_by=mentor_id,
+            signed_on=due,
         )
+
+
+# -- sign-off -------------------------------------------------------------------------------
+
+# The second batch's mentor m2024-8 held two more group sessions than the phase counts: the
+# cap (6) leaves their trainees' count as it was.
+_EXTRA_GROUP_SESSIONS = (date(2024, 10, 8), date(2024, 10, 12))
+# Records awaiting sign-off (they do not count: the program leaves pending_counts false) and
+# one rejected (a theory day entered twice).
+_AWAITING = (("t2024-05", date(2024, 10, 12)), ("t2024-14", date(2024, 10, 13)))
+_REJECTED = ("t2024-07", date(2024, 7, 20))
+
+
+def _sign_off_examples(trainees: list[Person]) -> Iterator[Any]:
+    """The second batch's capped, awaiting and rejected records (no random numbers drawn,
+    so every other record stays as it was)."""
+    cohort = SECOND_BATCH
+    group = [t.id for t in trainees[25:28]]  # m2024-8's trainees (capacities 4,4,4,3,3,3,4)
+    for k, on in enumerate(_EXTRA_GROUP_SESSIONS, start=1):
+        yield Session(
+            id=f"{cohort}-s-m2024-8-x{k}",
+            mentor_id="m2024-8",
+            cohort_id=cohort,
+            on=on,
+            minutes=90,
+            form=SessionForm.GROUP,
+            attendees=frozenset(group),
+            signed_by="m2024-8",
+            signed_on=on + timedelta(days=1),
+        )
+    for person, on in _AWAITING:
+        yield Activity(
+            id=f"{cohort}-a-{person}-acco-late",
+            person_id=person,
+            cohort_id=cohort,
+            phase="accompanied_supervision",
+            on=on,
+            hours=3.0,
+            note="陪伴督导见习（补录，待导师确认）",
+            state=RecordState.SUBMITTED,
+        )
+    person, on = _REJECTED
+    yield Activity(
+        id=f"{cohort}-a-{person}-theo-dup",
+        person_id=person,
+        cohort_id=cohort,
+        phase="theory",
+        on=on,
+        hours=8.0,
+        note="集中授课（重复登记）",
+        state=RecordState.REJECTED,
+        signed_by="m2024-2",
+        signed_on=on + timedelta(days=5),
+    )
 
 
 # -- credentials and outcomes ---------------------------------------------------------------
@@ -572,17 +639,20 @@ def _credentials(rng: random.Random, trainees: list[Person]) -> Iterator[Credent
             issued_on=first,
             issuer="人力资源和社会保障部、民政部",
             region_code="64",
+            registered_on=first + timedelta(days=30),
         )
         if roll < 0.35:
             continue
         second = first + timedelta(days=rng.randrange(2 * 365, 5 * 365))
+        issued = min(second, date(2024, 6, 30))
         yield Credential(
             person_id=person.id,
             level=CredentialLevel.INTERMEDIATE,
             certificate_no=f"ZJ{second:%Y}{rng.randrange(10**6):06d}",
-            issued_on=min(second, date(2024, 6, 30)),
+            issued_on=issued,
             issuer="人力资源和社会保障部、民政部",
             region_code="64",
+            registered_on=issued + timedelta(days=30),
         )
 
 
@@ -618,4 +688,41 @@ def _outcomes(rng: random.Random, trainees: dict[str, list[Person]]) -> Iterator
                     issued_on=date(2024, 11, 1),
                     issuer="宁夏回族自治区人力资源和社会保障厅",
                     region_code="64",
+                    registered_on=date(2024, 11, 15),
                 )
+
+
+# -- continuing education ---------------------------------------------------------------------
+
+_PROVIDERS = (
+    ("宁夏社会工作协会", "专业课程"),
+    ("宁夏大学社会工作系", "专题讲座"),
+    ("民政部社会工作继续教育平台", "网络课程"),
+    ("银川市社会工作协会", "督导实务研讨"),
+)
+
+
+def _continuing_education(rng: random.Random, held: list[Credential]) -> Iterator[Any]:
+    """Courses each certified person took from 2020 (or their registration) to June 2025:
+    mostly enough for a three-year cycle, some short (their own generator, so the records
+    above do not change)."""
+    first: dict[str, date] = {}
+    for credential in held:
+        registered = credential.registered_on or credential.issued_on
+        first[credential.person_id] = min(first.get(credential.person_id, registered), registered)
+    for person, since in sorted(first.items()):
+        keen = rng.random()  # how much of the requirement this person keeps up with
+        start = max(since, date(2020, 1, 1))  # what an office has on record
+        day, n = start + timedelta(days=rng.randrange(20, 120)), 0
+        while day <= date(2025, 6, 1):
+            provider, category = rng.choice(_PROVIDERS)
+            n += 1
+            yield ContinuingEducation(
+                id=f"ce-{person}-{n:03d}",
+                person_id=person,
+                on=day,
+                hours=rng.choice((6.0, 8.0, 12.0, 16.0)),
+                provider=provider,
+                category=category,
+            )
+            day += timedelta(days=int(rng.randrange(60, 120) / (0.5 + keen)))

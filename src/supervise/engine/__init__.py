@@ -34,7 +34,6 @@ class Engine:
         self.source = source
         self.con = connect(threads)
         self._kept: dict[Hashable, str] = {}
-        self._arrow: dict[str, pa.Table] = {}
 
     def bind(self, tables: Sequence[str]) -> tuple[Any, ...]:
         """Show the current data of ``tables``; returns the state of that data."""
@@ -50,27 +49,11 @@ class Engine:
             self._remember(key, name)
         return name
 
-    def keep_arrow(self, key: Hashable, sql: str) -> tuple[str, pa.Table]:
-        """Like :meth:`keep`, but the rows are kept as an Arrow table (also returned), which
-        DuckDB reads in place under the name given: cheaper than a table when the rows are
-        wanted in Python anyway."""
-        name = self._kept.get(key)
-        if name is None:
-            name = f"kept_{next(_names)}"
-            data = self.con.sql(sql).to_arrow_table()
-            self.con.register(name, data)
-            self._arrow[name] = data
-            self._remember(key, name)
-        return name, self._arrow[name]
-
     def _remember(self, key: Hashable, name: str) -> None:
         self._kept[key] = name
         while len(self._kept) > 16:  # what an interactive session asks again, not more
             old = self._kept.pop(next(iter(self._kept)))
-            if self._arrow.pop(old, None) is not None:
-                self.con.unregister(old)
-            else:
-                self.con.execute(f"DROP TABLE IF EXISTS {old}")
+            self.con.execute(f"DROP TABLE IF EXISTS {old}")
 
     def fetch(self, sql: str) -> pa.Table:
         """The rows of ``sql`` as an Arrow table."""

@@ -21,12 +21,19 @@ __all__ = ["ENGINE_TABLES", "arrow_of_rows", "engine_columns", "sql_type", "type
 #: Every table the engine can read, by name.
 ENGINE_TABLES: Mapping[str, Table] = TABLES
 
-_SQL_TYPES = {"text": "VARCHAR", "integer": "BIGINT", "real": "DOUBLE", "date": "DATE"}
+_SQL_TYPES = {
+    "text": "VARCHAR",
+    "integer": "BIGINT",
+    "real": "DOUBLE",
+    "date": "DATE",
+    "boolean": "BOOLEAN",
+}
 _ARROW_TYPES = {
     "text": pa.string(),
     "integer": pa.int64(),
     "real": pa.float64(),
     "date": pa.string(),  # ISO text, as stored; typed_select makes it a DATE
+    "boolean": pa.bool_(),
 }
 
 
@@ -65,6 +72,9 @@ def arrow_of_rows(
     for row in rows:
         for values, n in zip(columns, index, strict=True):
             values.append(row[n])
+    for column, values in zip(kept, columns, strict=True):
+        if column.kind == "boolean":  # SQLite keeps 1 and 0, model objects True and False
+            values[:] = [None if v is None else bool(v) for v in values]
     return pa.table(
         {c.name: pa.array(v, _ARROW_TYPES[c.kind]) for c, v in zip(kept, columns, strict=True)}
     )

@@ -25,6 +25,7 @@ import duckdb
 
 from supervise.engine.columns import ENGINE_TABLES, typed_select
 from supervise.engine.duck import connect, load_sqlite_reader
+from supervise.errors import CorruptRegistry
 
 __all__ = ["ColumnarCopy", "tokens"]
 
@@ -89,7 +90,12 @@ class ColumnarCopy:
             load_sqlite_reader(duck)
             duck.execute(f"ATTACH {_literal(self.database)} AS registry (TYPE sqlite, READ_ONLY)")
             for name in missing:
-                self._write_one(duck, name, paths[name])
+                try:
+                    self._write_one(duck, name, paths[name])
+                except duckdb.Error as exc:  # SQLite's words, passed on by the reader
+                    if "malformed" in str(exc) or "not a database" in str(exc):
+                        raise CorruptRegistry(self.database, _sqlite_words(exc)) from None
+                    raise
                 if tokens(conn).get(name, "none") != current.get(name, "none"):
                     os.remove(paths[name])
                     return False
@@ -121,6 +127,12 @@ class ColumnarCopy:
             if old != keep:
                 with contextlib.suppress(OSError):  # gone, or still open elsewhere (Windows)
                     old.unlink()
+
+
+def _sqlite_words(exc: duckdb.Error) -> str:
+    """What SQLite said, without DuckDB's wrapping (``Error: database disk image is ...``)."""
+    text = str(exc).strip().splitlines()[0]
+    return text.split(": ", 1)[1] if text.startswith("Error: ") else text
 
 
 def _literal(text: str) -> str:

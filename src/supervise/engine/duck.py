@@ -24,6 +24,12 @@ __all__ = ["connect", "load_sqlite_reader"]
 _EXTENSION = Path("extensions") / f"v{duckdb.__version__}" / "sqlite.duckdb_extension"
 
 
+#: DuckDB's working memory; beyond it, intermediate results spill to a temporary folder.
+#: ``SUPERVISE_MEMORY`` (e.g. ``2GB``) changes it. Kept modest so that a province-wide answer
+#: fits beside the caller's own data (DuckDB's own default is 80% of the machine).
+MEMORY_LIMIT = "512MB"
+
+
 def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """A fresh in-memory DuckDB connection that never installs or downloads anything."""
     config: dict[str, str | bool | int | float | list[str]] = {
@@ -31,14 +37,15 @@ def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
         "autoload_known_extensions": "false",
         # Row order is fixed by ORDER BY where it matters; dropping it elsewhere saves work.
         "preserve_insertion_order": "false",
+        "memory_limit": os.environ.get("SUPERVISE_MEMORY", MEMORY_LIMIT),
+        "temp_directory": os.path.join(tempfile.gettempdir(), f"supervise-spill-{os.getpid()}"),
     }
     if threads is not None:
         config["threads"] = threads
     con = duckdb.connect(":memory:", config=config)
-    # A query over two seconds would draw DuckDB's progress bar on the terminal, in the
-    # middle of a command's output (a setting of the connection, not of the database). In
-    # Jupyter without ipywidgets DuckDB refuses to touch the setting, and draws no bar.
-    with contextlib.suppress(duckdb.InvalidInputException):
+    # DuckDB's bar would write to the caller's stdout (a CLI's JSON, say); in Jupyter without
+    # ipywidgets DuckDB refuses to change the setting, and draws no bar there anyway.
+    with contextlib.suppress(duckdb.Error):
         con.execute("SET enable_progress_bar = false")
     return con
 

@@ -8,12 +8,13 @@ from datetime import date
 from typing import Any
 
 from supervise.core.eligibility import EligibilityColumns, EligibilityReport, PeopleRows
-from supervise.core.policy import Policy
+from supervise.core.policy import Policy, VersionedPolicy
 from supervise.core.progress import DEFAULT_TOLERANCE
 from supervise.dates import parse_date
 from supervise.engine import Engine, StaticRows
 from supervise.engine.progress import PROGRESS_TABLES, tallied
 from supervise.engine.records import rows_of
+from supervise.semantics.continuing import DEFAULT_REQUIREMENT
 from supervise.semantics.eligibility import Tables, statement
 from supervise.semantics.rules import Labels
 
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 #: The tables eligibility reads (those of progress, for completion, and the person's own).
-ELIGIBILITY_TABLES = (*PROGRESS_TABLES, "programs", "credentials", "outcomes")
+ELIGIBILITY_TABLES = (*PROGRESS_TABLES, "credentials", "outcomes", "continuing_education")
 
 
 def eligibility(
@@ -53,7 +54,10 @@ def _eligibility(
 ) -> EligibilityReport:
     engine.bind(ELIGIBILITY_TABLES)
     policy.check(phases_by_program(engine))
-    sql, nodes, top = statement(policy.rules, as_of, progress_tables(engine, as_of), people, cohort)
+    requirement = policy.continuing_education or DEFAULT_REQUIREMENT
+    sql, nodes, top = statement(
+        policy.rules, as_of, progress_tables(engine, as_of), people, cohort, requirement
+    )
     columns = EligibilityColumns(
         table=engine.fetch(sql), nodes=tuple(nodes), top=tuple(top), labels=labels(engine)
     )
@@ -63,6 +67,8 @@ def _eligibility(
         policy_name=policy.name,
         as_of=as_of,
         people=PeopleRows(columns, as_of),
+        effective_from=policy.effective_from,
+        effective_until=policy.effective_until,
     )
 
 
@@ -94,13 +100,15 @@ def labels(engine: Engine) -> Labels:
 
 
 def eligibility_of_records(
-    policy: Policy,
+    policy: Policy | VersionedPolicy,
     records: Iterable[Any],
     as_of: date | str | None = None,
     people: Iterable[str] | None = None,
+    version: str | None = None,
 ) -> EligibilityReport:
     """Assess everyone among model ``records`` under ``policy`` on ``as_of`` (default
-    today), optionally only ``people``, by the same definition a registry uses.
+    today), optionally only ``people``, by the same definition a registry uses: the
+    version in force on ``as_of``, or the one ``version`` names.
 
     >>> from supervise.core.policy import load_policy
     >>> from supervise.demo import ningxia
@@ -110,8 +118,9 @@ def eligibility_of_records(
     (78, 27)
     """
     day = date.today() if as_of is None else parse_date(as_of)
+    in_force = policy.select(version) if version is not None else policy.in_force(day)
     engine = Engine(StaticRows(rows_of(records)), threads=1)
     try:
-        return eligibility(engine, policy, day, people)
+        return eligibility(engine, in_force, day, people)
     finally:
         engine.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from supervise.convert import to_dict
 from supervise.model import Session
 from supervise.tables import ATTENDEES, TABLES
 
@@ -15,6 +14,8 @@ __all__ = ["rows_of"]
 def rows_of(records: Iterable[Any]) -> dict[str, list[tuple[Any, ...]]]:
     """Rows by table name (in each table's column order) of model ``records``; a session's
     attendees become ``session_attendees`` rows, as in the store."""
+    from supervise.convert import to_dict  # cattrs, only for records built by hand
+
     rows: dict[str, list[tuple[Any, ...]]] = {}
     for record in records:
         row = to_dict(record)

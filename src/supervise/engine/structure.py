@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from supervise.core.outcomes import OutcomeTally
+from supervise.core.placements import PlacementRow, Placements
 from supervise.core.targets import Target
 from supervise.core.tiers import LEVELS, TierCounts
 from supervise.engine import Engine
@@ -14,7 +15,7 @@ from supervise.engine.eligibility import ELIGIBILITY_TABLES, progress_tables
 from supervise.model import OutcomeKind
 from supervise.semantics import structure
 
-__all__ = ["outcomes", "target_count", "tiers"]
+__all__ = ["outcomes", "placements", "target_count", "tiers"]
 
 
 def tiers(engine: Engine, as_of: date, by: str | None = None) -> TierCounts:
@@ -74,5 +75,44 @@ def target_count(engine: Engine, target: Target, as_of: date) -> int:
         sql = structure.counted(target.rule(), as_of, progress_tables(engine, as_of), target.region)
         ((people,),) = engine.rows(sql)
         return int(people)
+
+    return engine.answer(ask)
+
+
+def placements(
+    engine: Engine,
+    as_of: date,
+    cohorts: Sequence[str] | None,
+    program: str | None = None,
+    cohort: str | None = None,
+) -> Placements:
+    """The placements of ``cohorts`` (all when ``None``) begun by ``as_of``; ``program`` and
+    ``cohort`` label the result."""
+
+    def ask() -> Placements:
+        engine.bind(("placements", "people"))
+        rows = tuple(
+            PlacementRow(
+                cohort_id=cohort_id,
+                person_id=person_id,
+                name=name,
+                station=station,
+                region_code=region_code,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                in_post=in_post,
+            )
+            for (
+                cohort_id,
+                person_id,
+                name,
+                station,
+                region_code,
+                starts_on,
+                ends_on,
+                in_post,
+            ) in engine.rows(structure.placements(as_of, cohorts))
+        )
+        return Placements(as_of=as_of, program=program, cohort=cohort, rows=rows)
 
     return engine.answer(ask)

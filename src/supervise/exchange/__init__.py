@@ -7,7 +7,7 @@
 :func:`json_schema`) describes the JSON document.
 """
 
-from supervise.exchange.load import Progress, import_files
+from supervise.exchange.load import StepCallback, import_files
 from supervise.exchange.problems import MAX_PROBLEMS, Problem
 from supervise.exchange.read import FORMAT
 from supervise.exchange.report import ImportReport, PersonMatch, TableCounts
@@ -18,7 +18,7 @@ __all__ = [
     "ImportReport",
     "PersonMatch",
     "Problem",
-    "Progress",
+    "StepCallback",
     "TableCounts",
     "import_files",
 ]

@@ -1,7 +1,7 @@
 """Read the sheets of one table into checked rows, keyed for upserts: the hot path of imports.
 
 Each cell passes its column's rule (the model's field rules, see
-:mod:`~supervise.exchange.rules`); a row whose cells all pass becomes a tuple of stored values.
+:mod:`~supervise.exchange.columns`); a row whose cells all pass becomes a tuple of stored values.
 Rules spanning fields (an end not before its start) are checked on the whole record, for the
 model classes that have them. Rows that share a key must be equal; a row repeated exactly is
 kept once. A bad row is not kept, but what could be read of it still counts when references
@@ -22,23 +22,58 @@ import attrs
 import cattrs
 
 from supervise.convert import from_dict
-from supervise.errors import InvalidRecord
+from supervise.errors import InvalidRecord, reason_of, shown_in_both
 from supervise.exchange.cells import CellError
+from supervise.exchange.columns import ColumnCheck, column_check
 from supervise.exchange.headers import ATTENDEES_FIELD, HeaderMap
-from supervise.exchange.problems import Problem, Problems
+from supervise.exchange.problems import Problem, Problems, at_row
 from supervise.exchange.read import ROW_ERRORS, Sheet
-from supervise.exchange.rules import Rule, column_rule
+from supervise.lang import Catalogue, Text
 from supervise.pii import MASKS
 from supervise.tables import Table
 
-__all__ = ["Entry", "Gathered", "gather"]
+__all__ = ["Entry", "Gathered", "Note", "gather"]
 
 #: A row: (sheet number, row number, stored values in the layout of its table).
 Entry = tuple[int, int, tuple[Any, ...]]
+#: A note the model made about a cell (an anachronistic location code): (sheet number, row
+#: number, the row's key, the text).
+Note = tuple[int, int, Any, str]
 #: Called with the number of rows read since the last call.
 Tick = Callable[[int], None]
 
 _TICK = 8192  # rows between progress reports
+_T = Catalogue(
+    __name__,
+    {
+        "unknown_column": ("未知的列 {header}；{hint}", "unknown column {header}; {hint}"),
+        "twice": (
+            "出现了两次：第 {first} 列和第 {second} 列",
+            "appears twice, in columns {first} and {second}",
+        ),
+        "attendees_table": (
+            "请在 session_attendees 表中列出参加人员，每人一行",
+            "list attendees in the session_attendees table, a row per person",
+        ),
+        "missing_column": ("缺少必填列", "required column missing"),
+        "other_columns": (
+            "与本表的第一个文件列不同（此处：{layout}；第一个文件：{first}）；同一表的各文件须有相同的列",
+            "has other columns ({layout}) than the first file of this table ({first}); give "
+            "every file of one table the same columns",
+        ),
+        "unreadable_row": ("无法读取此行：{error}", "cannot read the row: {error}"),
+        "cells": (
+            "有 {cells} 个单元格，而表头只有 {width} 列",
+            "has {cells} cells; the header names {width}",
+        ),
+        "no_header": ("第 {column} 列没有表头", "column {column} has no header"),
+        "same_key": ("与{where}的键相同而其他值不同", "{where} has the same key and other values"),
+        "same_keys": (
+            "与{where}的键（{names}）相同而其他值不同",
+            "{where} has the same key ({names}) and other values",
+        ),
+    },
+)
 
 
 @attrs.define
@@ -48,7 +83,8 @@ class Gathered:
     ``columns`` is the layout of every row (the columns the files give, in the table's order);
     ``rows`` maps each key to its :data:`Entry`; ``partial`` holds what could be read of bad
     rows (``None`` for a bad cell); ``repeats`` counts rows that repeat a kept row exactly;
-    ``sources`` names each sheet by number, with the unit of its row numbers."""
+    ``sources`` names each sheet by number, with the unit of its row numbers; ``notes`` holds
+    what the model noted about kept rows (see :data:`Note`)."""
 
     table: Table
     columns: tuple[str, ...] | None = None
@@ -56,6 +92,7 @@ class Gathered:
     partial: list[Entry] = attrs.Factory(list)
     repeats: int = 0
     sources: dict[int, tuple[str, str]] = attrs.Factory(dict)
+    notes: list[Note] = attrs.Factory(list)
 
     def entries(self) -> Iterator[Entry]:
         """Every kept and every partial row."""
@@ -74,7 +111,7 @@ class _Sheet:
     sheet: Sheet
     number: int
     columns: tuple[str, ...]
-    rules: dict[str, Rule]
+    rules: dict[str, ColumnCheck]
     positions: list[int]
     blank: list[int]
     attendees_at: int | None
@@ -128,27 +165,25 @@ def _resolve(into: Gathered, sheet: Sheet, number: int, problems: Problems) -> _
         if not text.strip():
             blank.append(index)
         elif name is None:
-            fail(None, f"unknown column {text!r}; {names.suggest(text)}")
+            hint = names.suggest(text)
+            fail(None, _T("unknown_column", header=shown_in_both(text), hint=hint))
         elif name in seen:
-            fail(name, f"appears twice, in columns {seen[name] + 1} and {index + 1}")
+            fail(name, _T("twice", first=seen[name] + 1, second=index + 1))
         elif name == ATTENDEES_FIELD and sheet.mode != "json":
-            fail(name, "list attendees in the session_attendees table, a row per person")
+            fail(name, _T("attendees_table"))
         else:
             seen[name] = index
     for column in table.columns:
         if column.required and column.name not in seen:
-            fail(column.name, "required column missing")
+            fail(column.name, _T("missing_column"))
     layout = tuple(c for c in table.names if c in seen)
     if into.columns is None:
         into.columns = layout
     elif set(into.columns) != set(layout):
-        fail(
-            None,
-            f"has other columns ({', '.join(layout)}) than the first file of this table "
-            f"({', '.join(into.columns)}); give every file of one table the same columns",
-        )
+        reason = _T("other_columns", layout=", ".join(layout), first=", ".join(into.columns))
+        fail(None, reason)
         return None
-    rules = {name: column_rule(table, name, sheet.mode) for name in seen}
+    rules = {name: column_check(table, name, sheet.mode) for name in seen}
     positions = [seen[name] for name in into.columns]
     attendees_at = seen.get(ATTENDEES_FIELD)
     return _Sheet(sheet, number, into.columns, rules, positions, blank, attendees_at)
@@ -214,7 +249,7 @@ class _Reader:
                 else:
                     finish(number, cells, values)
         except ROW_ERRORS as exc:
-            self.fail(number + 1, None, None, f"cannot read the row: {exc}")
+            self.fail(number + 1, None, None, _T("unreadable_row", error=reason_of(exc)))
         if tick is not None:
             tick(count % _TICK)
 
@@ -226,9 +261,9 @@ class _Reader:
             values, good = self.careful(number, cells)
             if values is None:
                 return
-        for texts in (self.at.rules[c].warned for c in self.at.columns):
-            if texts:
-                self.note_warnings(number, texts)
+        notes = [text for c in self.at.columns for text in self.at.rules[c].warned]
+        for c in self.at.columns:
+            self.at.rules[c].warned.clear()
         if self.remap:
             values = _remapped(values, self.remap, self.people)
         if good and self.whole:
@@ -238,6 +273,7 @@ class _Reader:
         if not good or self.key is None:
             self.into.partial.append((self.at.number, number, values))
             return
+        self.into.notes.extend((self.at.number, number, self.key(values), n) for n in notes)
         entry = (self.at.number, number, values)
         previous = self.into.rows.setdefault(self.key(values), entry)
         if previous is not entry:
@@ -252,13 +288,14 @@ class _Reader:
         width = len(at.sheet.headers)
         good = True
         if len(cells) > width and any(_filled(c) for c in cells[width:]):
-            self.fail(number, None, None, f"has {len(cells)} cells; the header names {width}")
+            self.fail(number, None, None, _T("cells", cells=len(cells), width=width))
             good = False
         for index in at.blank:
             if index < len(cells) and _filled(cells[index]):
-                self.fail(number, None, cells[index], f"column {index + 1} has no header")
+                self.fail(number, None, cells[index], _T("no_header", column=index + 1))
                 good = False
-        padded = list(cells) + ["" if at.sheet.mode == "text" else None] * (width - len(cells))
+        blank_cell = "" if at.sheet.mode in ("text", "guarded") else None
+        padded = list(cells) + [blank_cell] * (width - len(cells))
         values: list[Any] = []
         for name, position in zip(at.columns, at.positions, strict=True):
             cell = padded[position]
@@ -267,14 +304,9 @@ class _Reader:
             except CellError as exc:
                 values.append(None)
                 good = False
-                masked = name in MASKS and exc.shown is not None
-                self.fail(number, name, exc.shown if masked else _shown(name, cell), str(exc))
+                shown = exc.shown if exc.shown is not None else _shown(name, cell)
+                self.fail(number, name, shown, exc.reason)
         return tuple(values), good
-
-    def note_warnings(self, number: int, texts: list[str]) -> None:
-        where = f"{self.at.sheet.source} {self.at.sheet.unit} {number}"
-        self.problems.warnings.extend(f"{where}: {text}" for text in texts)
-        texts.clear()
 
     def whole_record(self, number: int, values: tuple[Any, ...]) -> bool:
         """Check the rules that span fields by building the model object."""
@@ -286,7 +318,7 @@ class _Reader:
             for error in _leaves(exc):
                 field = getattr(error, "field", None)
                 shown = values[columns.index(field)] if field in columns else None
-                reason = error.reason if isinstance(error, InvalidRecord) else str(error)
+                reason = error.reason if isinstance(error, InvalidRecord) else reason_of(error)
                 self.fail(number, field, _shown(field or "", shown), reason)
             return False
         return True
@@ -300,7 +332,7 @@ class _Reader:
         try:
             people = at.rules[ATTENDEES_FIELD].check(cell)
         except CellError as exc:
-            self.fail(number, ATTENDEES_FIELD, cell, str(exc))
+            self.fail(number, ATTENDEES_FIELD, cell, exc.reason)
             return
         session = values[at.columns.index("id")]
         if people is None or session is None:
@@ -317,13 +349,15 @@ class _Reader:
             self.into.repeats += 1
             return
         source, unit, row = self.into.where(previous)
-        where = f"{unit} {row}" if source == self.at.sheet.source else f"{source} {unit} {row}"
+        where = at_row(unit, row)
+        if source != self.at.sheet.source:
+            where = Text(f"{source} {where.en}", f"{source} {where.zh}")
         table = self.into.table
         if len(table.key) == 1:
-            self.fail(number, table.key[0], key, f"{where} has the same key and other values")
+            self.fail(number, table.key[0], key, _T("same_key", where=where))
         else:
             names = ", ".join(table.key)
-            self.fail(number, None, key, f"{where} has the same key ({names}) and other values")
+            self.fail(number, None, key, _T("same_keys", where=where, names=names))
 
 
 def _key_getter(table: Table, columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], Any] | None:

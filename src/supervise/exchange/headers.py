@@ -22,6 +22,7 @@ import unicodedata
 
 import attrs
 
+from supervise.lang import Catalogue, Text
 from supervise.model import Session
 from supervise.tables import TABLES, Table
 
@@ -31,6 +32,15 @@ __all__ = ["ATTENDEES_FIELD", "ATTENDEES_LABEL", "HeaderMap", "label", "normalis
 ATTENDEES_FIELD = "attendees"
 #: Its Chinese label.
 ATTENDEES_LABEL: str = attrs.fields(Session).attendees.metadata["zh"]
+
+
+_T = Catalogue(
+    __name__,
+    {
+        "did_you_mean": ("是不是 {column}？", "did you mean {column}?"),
+        "expected": ("可用的列：{columns}", "expected one of {columns}"),
+    },
+)
 
 
 def normalise(text: str) -> str:
@@ -48,14 +58,18 @@ def table_named(text: str) -> str | None:
     return _TABLE_NAMES.get(normalise(text))
 
 
-def label(table: str, column: str) -> str:
-    """``hours (学时)``: how messages name a column, in both languages."""
+def label(table: str, column: str, lang: str = "en") -> str:
+    """How messages name a column, in both languages: ``hours (学时)``, or in Chinese
+    ``学时（hours）``."""
     known = TABLES.get(table)
+    zh = None
     if known is not None and column in known.names:
-        return f"{column} ({known.column(column).zh})"
-    if table == "sessions" and column == ATTENDEES_FIELD:
-        return f"{column} ({ATTENDEES_LABEL})"
-    return column
+        zh = known.column(column).zh
+    elif table == "sessions" and column == ATTENDEES_FIELD:
+        zh = ATTENDEES_LABEL
+    if zh is None:
+        return column
+    return f"{zh}（{column}）" if lang == "zh" else f"{column} ({zh})"
 
 
 class HeaderMap:
@@ -73,11 +87,14 @@ class HeaderMap:
         """The column ``header`` names, or ``None`` when it names none of this table's."""
         return self._names.get(normalise(header))
 
-    def suggest(self, header: str) -> str:
+    def suggest(self, header: str) -> Text:
         """A hint for an unknown header: the closest column, or the list of columns."""
-        close = difflib.get_close_matches(normalise(header), self._names, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(normalise(header[:200]), self._names, n=1, cutoff=0.6)
+        table = self.table.name
         if close:
             name = self._names[close[0]]
-            return f"did you mean {label(self.table.name, name)}?"
-        listed = ", ".join(label(self.table.name, c.name) for c in self.table.columns)
-        return f"expected one of {listed}"
+            column = Text(label(table, name), label(table, name, "zh"))
+            return _T("did_you_mean", column=column)
+        en = ", ".join(label(table, c.name) for c in self.table.columns)
+        zh = "、".join(label(table, c.name, "zh") for c in self.table.columns)
+        return _T("expected", columns=Text(en, zh))

@@ -32,29 +32,54 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from supervise.errors import ImportFailed
+from supervise.errors import ImportFailed, printable, reason_of, shown_in_both
+from supervise.exchange.checks import check_dates, location_notes, resolve_phases
 from supervise.exchange.gather import Gathered, gather
 from supervise.exchange.headers import ATTENDEES_FIELD, table_named
 from supervise.exchange.match import match_people, person_columns
 from supervise.exchange.problems import Problem, Problems
 from supervise.exchange.read import Sheet, open_sheets
 from supervise.exchange.report import ImportReport, PersonMatch, TableCounts
+from supervise.lang import Catalogue, Text
 from supervise.store.attendees import replace_attendees, stored_attendees
+from supervise.store.busy import announce
 from supervise.store.integrity import check_references
-from supervise.store.provenance import content_hash, record_import
+from supervise.store.provenance import content_hash, file_names, record_import
 from supervise.store.sql import Reference, insert_sql, q, references, select_in, upsert_sql
 from supervise.tables import ATTENDEES, TABLES
 
 if TYPE_CHECKING:
     from supervise.store import Store as Registry
 
-__all__ = ["Progress", "import_files"]
+__all__ = ["StepCallback", "import_files"]
 
-#: ``progress(stage, done, total)``: ``stage`` is ``"checking"`` (rows read) or ``"writing"``
+#: ``on_step(stage, done, total)``: ``stage`` is ``"checking"`` (rows read) or ``"writing"``
 #: (rows written); ``total`` is an estimate while checking.
-Progress = Callable[[str, int, int], None]
+StepCallback = Callable[[str, int, int], None]
 
 _BATCH = 20_000  # rows per executemany call
+_T = Catalogue(
+    __name__,
+    {
+        "unknown_table": (
+            "未知的表 {name}；可用的表：{listed}",
+            "unknown table {name}; expected one of {listed}",
+        ),
+        "needs_attendees": (
+            "新的督导记录需要参加人员（session_attendees 表中的行；JSON 中为列表）",
+            "a new session needs attendees (rows of session_attendees; in JSON a list)",
+        ),
+        "refused": ("登记库拒绝了这些行：{error}", "the registry refused the rows: {error}"),
+        "repeat": (
+            "{table}：{count} 行与前面某行完全相同，只计一次",
+            "{table}: {count} row repeated an earlier row exactly and counted once",
+        ),
+        "repeats": (
+            "{table}：{count} 行与前面某行完全相同，只计一次",
+            "{table}: {count} rows repeated an earlier row exactly and counted once",
+        ),
+    },
+)
 #: SQLite's page cache during an import (``PRAGMA cache_size``; negative: KiB): 64 MiB keeps
 #: the indexes of a million-row table in memory while they grow, twice as fast as the default.
 CACHE_SIZE = -65536
@@ -72,10 +97,17 @@ def import_files(
     paths: Iterable[str | os.PathLike[str]],
     *,
     dry_run: bool = False,
-    progress: Progress | None = None,
+    on_step: StepCallback | None = None,
+    actor: str | None = None,
 ) -> ImportReport:
     """Import the exchange files at ``paths`` into ``registry`` as one batch, in one
     transaction. With ``dry_run`` everything is checked and counted, then rolled back.
+
+    The registry file is checked first (``PRAGMA quick_check``): a damaged file raises
+    :class:`~supervise.errors.CorruptRegistry` and nothing is written. While the import
+    holds the write lock it leaves a note beside the file (:mod:`supervise.store.busy`)
+    naming itself, ``actor`` (default: the registry's) and its progress, for the other
+    processes that wait or read meanwhile.
 
     Raises :class:`~supervise.errors.ImportFailed` listing every problem; then nothing is
     written. Raises :class:`~supervise.errors.MissingExtra` for an XLSX file without openpyxl.
@@ -84,9 +116,20 @@ def import_files(
     conn = registry.conn
     (cache,) = conn.execute("PRAGMA cache_size").fetchone()
     conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
+    who = actor or registry.actor
     try:
-        with registry.transaction():
-            report = _Import(conn, files, progress).run(dry_run)
+        with (
+            registry.transaction(
+                operation="import", actor=who, detail=file_names(files), verify=True
+            ) as write,
+            announce(registry.path, "import", [str(f) for f in files], who) as note,
+        ):
+            # The trail counts the rows an import inserts rather than listing each (a
+            # million activity rows would double the file); updates and removals are listed.
+            write.list_rows(False)
+            told = _both(None if note is None else note.progress, on_step)
+            report = _Import(conn, files, told, registry.seal).run(dry_run)
+            write.counts = {n: {"inserted": c.inserted} for n, c in report.tables.items()}
             registry.changed(
                 *(n for n, c in report.tables.items() if c.inserted or c.updated or c.removed)
             )
@@ -96,7 +139,7 @@ def import_files(
             # nothing leaves no record, so re-importing a file leaves the registry as it was.
             if report.changed:
                 tables = {name: counts.to_dict() for name, counts in report.tables.items()}
-                record_import(conn, report.source, content_hash(files), tables)
+                record_import(conn, file_names(files), content_hash(files), tables)
     except _DryRun as rolled_back:
         return rolled_back.report
     finally:
@@ -104,12 +147,31 @@ def import_files(
     return report
 
 
+def _both(first: StepCallback | None, second: StepCallback | None) -> StepCallback | None:
+    """One step callback that calls both, in order (either may be missing)."""
+    if first is None or second is None:
+        return first or second
+
+    def both(stage: str, done: int, total: int) -> None:
+        first(stage, done, total)
+        second(stage, done, total)
+
+    return both
+
+
 class _Import:
-    def __init__(self, conn: sqlite3.Connection, files: Sequence[Path], progress: Progress | None):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        files: Sequence[Path],
+        on_step: StepCallback | None,
+        seal: Seal,
+    ) -> None:
+        self.seal = seal
         self.conn = conn
         self.files = files
-        self.source = ", ".join(str(f) for f in files)
-        self.progress = progress
+        self.source = printable(", ".join(str(f) for f in files))
+        self.on_step = on_step
         self.problems = Problems()
         self.refs = references(conn)
 
@@ -117,12 +179,17 @@ class _Import:
         with ExitStack() as stack:
             sheets = open_sheets(self.files, stack, self.problems)
             gathered, matches = self.gather(sheets)
+        resolve_phases(self.conn, gathered, self.problems)
         _check_new_sessions(self.conn, gathered, self.problems)
         _check_references(self.conn, self.refs, gathered, self.problems)
+        dates = check_dates(self.conn, gathered, self.problems)
         if self.problems:
             raise ImportFailed(self.source, self.problems.listed(), self.problems.total)
+        notes = location_notes(self.conn, gathered.get("people"), self.seal)  # before writing
+        if "people" in gathered:
+            _seal_people(gathered["people"], self.seal)
         counts = self.write(gathered)
-        warnings = [*self.problems.warnings, *_repeats(gathered)]
+        warnings = [*self.problems.warnings, *notes, *dates, *_repeats(gathered)]
         return ImportReport(self.source, dry_run, counts, tuple(matches), tuple(warnings))
 
     def gather(self, sheets: list[Sheet]) -> tuple[dict[str, Gathered], list[PersonMatch]]:
@@ -131,8 +198,11 @@ class _Import:
         for number, sheet in enumerate(sheets):
             name = table_named(sheet.name)
             if name is None:
-                listed = ", ".join(f"{t.name} ({t.zh})" for t in TABLES.values())
-                reason = f"unknown table {sheet.name!r}; expected one of {listed}"
+                listed = Text(
+                    ", ".join(f"{t.name} ({t.zh})" for t in TABLES.values()),
+                    "、".join(f"{t.zh}（{t.name}）" for t in TABLES.values()),
+                )
+                reason = _T("unknown_table", name=shown_in_both(sheet.name), listed=listed)
                 self.problems.add(Problem(sheet.source, None, None, None, None, reason))
             else:
                 by_table.setdefault(name, []).append((number, sheet))
@@ -158,15 +228,15 @@ class _Import:
                     tick=tick,
                 )
             if name == "people" and name in gathered:
-                ids, matches = match_people(self.conn, gathered[name], self.problems)
+                ids, matches = match_people(self.conn, gathered[name], self.problems, self.seal)
         if attendees.columns is not None:
             gathered[ATTENDEES.name] = attendees
         return gathered, matches
 
     def ticker(self, stage: str, total: int) -> Callable[[int], None] | None:
-        if self.progress is None:
+        if self.on_step is None:
             return None
-        report, done = self.progress, 0
+        report, done = self.on_step, 0
 
         def tick(rows: int) -> None:
             nonlocal done
@@ -191,7 +261,7 @@ class _Import:
                     counts[name] = _upsert(self.conn, into, tick)
             except sqlite3.IntegrityError as exc:
                 sources = sorted({source for source, _ in into.sources.values()})
-                reason = f"the registry refused the rows: {exc}"
+                reason = _T("refused", error=reason_of(exc))
                 problem = Problem(", ".join(sources), name, None, None, None, reason)
                 raise ImportFailed(self.source, [problem], 1) from None
         return counts
@@ -202,16 +272,17 @@ def _upsert(
 ) -> TableCounts:
     table, columns = into.table, into.columns or ()
     count = f"SELECT count(*) FROM {q(table.name)}"
-    before, changes = conn.execute(count).fetchone()[0], conn.total_changes
+    before, changes = conn.execute(count).fetchone()[0], 0
     # Into an empty table every row is new (keys are unique within the import): insert.
     sql = (upsert_sql if before else insert_sql)(table, columns)
     values = (entry[2] for entry in into.rows.values())
     while batch := list(islice(values, _BATCH)):
-        conn.executemany(sql, batch)
+        # rowcount counts the rows the statement changed, not the audit trail's own entries
+        changes += max(conn.executemany(sql, batch).rowcount, 0)
         if tick is not None:
             tick(len(batch))
     inserted = conn.execute(count).fetchone()[0] - before
-    updated = conn.total_changes - changes - inserted
+    updated = changes - inserted
     return TableCounts(inserted, updated, len(into.rows) - inserted - updated)
 
 
@@ -231,10 +302,27 @@ def _write_attendees(conn: sqlite3.Connection, into: Gathered) -> TableCounts:
     return counts
 
 
-def _repeats(gathered: Mapping[str, Gathered]) -> list[str]:
+#: ``seal(column, value)``: a value as the registry stores it (a protected registry keeps
+#: national ID and phone numbers encrypted; see :meth:`supervise.store.Store.seal`).
+Seal = Callable[[str, Any], Any]
+
+
+def _seal_people(people: Gathered, seal: Seal) -> None:
+    """The people's national ID and phone numbers as the registry stores them."""
+    layout = people.columns or ()
+    at = [(n, c) for n, c in enumerate(layout) if c in ("national_id", "phone")]
+    if not at:
+        return
+    for key, (sheet, row, values) in list(people.rows.items()):
+        changed = list(values)
+        for n, column in at:
+            changed[n] = seal(column, changed[n])
+        people.rows[key] = (sheet, row, tuple(changed))
+
+
+def _repeats(gathered: Mapping[str, Gathered]) -> list[Text]:
     return [
-        f"{name}: {into.repeats} row{'s' if into.repeats > 1 else ''} repeated an earlier row "
-        "exactly and counted once"
+        _T("repeats" if into.repeats > 1 else "repeat", table=name, count=into.repeats)
         for name, into in gathered.items()
         if into.repeats
     ]
@@ -256,7 +344,7 @@ def _check_new_sessions(
     for sid in lacking:
         if sid not in stored:
             source, unit, row = sessions.where(sessions.rows[sid])
-            reason = "a new session needs attendees (rows of session_attendees; in JSON a list)"
+            reason = _T("needs_attendees")
             problems.add(Problem(source, "sessions", row, ATTENDEES_FIELD, None, reason, unit))
 
 
@@ -304,14 +392,10 @@ def _reference_checks(
 ) -> Iterator[tuple[tuple[str, ...], list[tuple[str, tuple[str, ...]]]]]:
     """The checks a table's rows need: the columns each reads, and the parent tables (with
     the columns of theirs it reads) whose rows in the import count as existing records."""
+    # Phases are checked, and read by name, by checks.resolve_phases.
     for ref in refs.get(table, ()):
         if all(c in layout for c in ref.columns):
             yield ref.columns, [(ref.parent, ref.parent_columns)]
-    if "phase" in layout and "cohort_id" in layout:
-        yield (
-            ("cohort_id", "phase"),
-            [("cohorts", ("id", "program_id")), ("phases", ("program_id", "key"))],
-        )
 
 
 def _getter(layout: Sequence[str], columns: Sequence[str]) -> Callable[[tuple[Any, ...]], Any]:

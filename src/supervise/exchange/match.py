@@ -11,16 +11,37 @@ is a problem: two records cannot share one number.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
+from supervise.errors import shown_in_both
 from supervise.exchange.gather import Entry, Gathered
-from supervise.exchange.problems import Problem, Problems
+from supervise.exchange.problems import Problem, Problems, at_row
 from supervise.exchange.report import PersonMatch
+from supervise.lang import Catalogue, Text
 from supervise.pii import mask_national_id
 from supervise.store.sql import Reference, select_in
 from supervise.tables import TABLES
 
 __all__ = ["match_people", "person_columns"]
+
+_T = Catalogue(
+    __name__,
+    {
+        "taken": (
+            "同一身份证号已属于 {holder}",
+            "the same national ID is already given to {holder}",
+        ),
+        "holder": ("人员 {person}", "person {person}"),
+        "holder_at": ("人员 {person}（{where}）", "person {person} ({where})"),
+        "other_name": (
+            "{where}：人员 {person} 的身份证号与 {target} 相同，但姓名不同（{name}，而非 "
+            "{known}）；请核对号码",
+            "{where}: person {person} has the national ID of {target} but another name "
+            "({name}, not {known}); check the number",
+        ),
+    },
+)
 
 
 def person_columns(refs: Mapping[str, Sequence[Reference]]) -> dict[str, tuple[str, ...]]:
@@ -42,9 +63,14 @@ def person_columns(refs: Mapping[str, Sequence[Reference]]) -> dict[str, tuple[s
 
 
 def match_people(
-    conn: sqlite3.Connection, people: Gathered, problems: Problems
+    conn: sqlite3.Connection,
+    people: Gathered,
+    problems: Problems,
+    seal: Callable[[str, Any], Any] | None = None,
 ) -> tuple[dict[str, str], list[PersonMatch]]:
     """Match the rows of ``people`` by national ID number; matched rows leave ``people``.
+    ``seal(column, value)`` gives a number as the registry stores it (encrypted in a
+    protected registry, where equal numbers have equal cells).
 
     Returns the id each matched person id stands for, and the matches."""
     columns = people.columns or ()
@@ -54,10 +80,16 @@ def match_people(
     name_at = columns.index("name") if "name" in columns else None
     known = {row[0] for row in select_in(conn, "people", ("id",), "id", list(people.rows))}
     numbers = [e[2][at] for e in people.rows.values() if e[2][at] is not None]
+    stored = {number: seal("national_id", number) for number in numbers} if seal else {}
+    number_of = {cell: number for number, cell in stored.items()}
     owners = {
-        number: (pid, name)
-        for number, pid, name in select_in(
-            conn, "people", ("national_id", "id", "name"), "national_id", numbers
+        number_of.get(cell, cell): (pid, name)
+        for cell, pid, name in select_in(
+            conn,
+            "people",
+            ("national_id", "id", "name"),
+            "national_id",
+            list(stored.values()) if seal else numbers,
         )
     }
     first: dict[str, tuple[str, Entry]] = {}
@@ -75,8 +107,12 @@ def match_people(
         source, unit, row = people.where(entry)
         masked = mask_national_id(number)
         if pid in known:
-            holder = f"person {target!r}" + ("" if owner else f" ({_where(people, earlier)})")
-            reason = f"the same national ID is already given to {holder}"
+            person = shown_in_both(target)
+            if owner:
+                holder = _T("holder", person=person)
+            else:
+                holder = _T("holder_at", person=person, where=_where(people, earlier))
+            reason = _T("taken", holder=holder)
             problems.add(Problem(source, "people", row, "national_id", masked, reason, unit))
             continue
         del people.rows[pid]
@@ -86,15 +122,23 @@ def match_people(
             known_name = owner[1] if owner else earlier[1][2][name_at] if earlier else None
             name = entry[2][name_at]
             if known_name is not None and name != known_name:
+                here = at_row(unit, row)
                 problems.warn(
-                    f"{source} {unit} {row}: person {pid!r} has the national ID of {target!r} "
-                    f"but another name ({name!r}, not {known_name!r}); check the number"
+                    _T(
+                        "other_name",
+                        where=Text(f"{source} {here.en}", f"{source} {here.zh}"),
+                        person=shown_in_both(pid),
+                        target=shown_in_both(target),
+                        name=shown_in_both(name),
+                        known=shown_in_both(known_name),
+                    )
                 )
     return ids, matches
 
 
-def _where(people: Gathered, earlier: tuple[str, Entry] | None) -> str:
+def _where(people: Gathered, earlier: tuple[str, Entry] | None) -> Text:
     if earlier is None:
-        return ""
+        return Text("", "")
     source, unit, row = people.where(earlier[1])
-    return f"{source} {unit} {row}"
+    here = at_row(unit, row)
+    return Text(f"{source} {here.en}", f"{source} {here.zh}")

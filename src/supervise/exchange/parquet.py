@@ -3,8 +3,10 @@
 ``supervise export --format parquet`` writes ``<table>.parquet`` for every table
 (``session_attendees.parquet`` included), its columns typed as the columnar engine reads them:
 text as strings, whole numbers as 64-bit integers, numbers as doubles, numbers kept to a fixed
-number of places (activity hours) as ``DECIMAL(18, 6)``, dates as ``DATE``. Each file's
-key-value metadata says what it holds:
+number of places (activity hours) as ``DECIMAL(18, 6)``, dates as ``DATE``, flags as
+booleans; and a ``manifest.json`` as a CSV folder's (:mod:`~supervise.exchange.manifest`:
+each file's table, rows and SHA-256, ``complete`` only once every file is written). Each
+file's key-value metadata says what it holds:
 
 ===========================  ===============================================================
 ``supervise.format``         ``supervise/1``
@@ -18,37 +20,42 @@ key-value metadata says what it holds:
 
 Files are read two ways: by ``supervise import`` (:func:`sheets`: rows pass the same
 cell-by-cell checks as every other format) and in place by DuckDB for a national roll-up
-(:mod:`supervise.national`). Both judge a file's columns with :func:`file_columns`, so a
-column of the wrong type or name is reported the same way by both.
+(:mod:`supervise.national`). Both find a folder's files with :func:`folder_files` (symbolic
+links refused, the manifest checked when there is one) and judge a file's columns with
+:func:`file_columns`, so a folder cut short or a column of the wrong type or name is
+reported the same way by both.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import IO, Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from supervise.errors import printable, reason_of, shown_in_both
+from supervise.exchange import manifest
 from supervise.exchange.headers import ATTENDEES_FIELD, HeaderMap, table_named
 from supervise.exchange.problems import Problem, Problems
 from supervise.exchange.read import FORMAT, Sheet
+from supervise.lang import Catalogue, Text
 from supervise.tables import TABLES, Column, Table
 
 __all__ = [
     "SUFFIX",
     "FileColumns",
     "ParquetTable",
-    "Rows",
     "arrow_type",
     "file_columns",
     "file_metadata",
+    "folder_files",
     "is_parquet_folder",
     "json_cell",
     "metadata",
@@ -57,7 +64,8 @@ __all__ = [
     "pseudonymised",
     "read_file",
     "sheets",
-    "write",
+    "unreadable",
+    "write_table",
 ]
 
 #: The suffix of a Parquet file.
@@ -69,13 +77,63 @@ SCHEMA_KEY = b"supervise.schema"
 NATIONAL_ID_KEY = b"supervise.national_id"
 _ROWS_PER_BATCH = 100_000
 
-_ARROW = {"text": pa.string(), "integer": pa.int64(), "real": pa.float64(), "date": pa.date32()}
-_WANTED = {
-    "text": "text (a string column)",
-    "integer": "whole numbers (an integer column)",
-    "real": "numbers (an integer, floating-point or decimal column)",
-    "date": "dates (a date column, or text such as 2024-07-01)",
+_ARROW = {
+    "text": pa.string(),
+    "integer": pa.int64(),
+    "real": pa.float64(),
+    "date": pa.date32(),
+    "boolean": pa.bool_(),
 }
+_T = Catalogue(
+    __name__,
+    {
+        "want_text": ("文本（字符串列）", "text (a string column)"),
+        "want_integer": ("整数（整数列）", "whole numbers (an integer column)"),
+        "want_real": (
+            "数值（整数、浮点数或小数列）",
+            "numbers (an integer, floating-point or decimal column)",
+        ),
+        "want_date": (
+            "日期（日期列，或 2024-07-01 这样的文本）",
+            "dates (a date column, or text such as 2024-07-01)",
+        ),
+        "want_boolean": ("是/否（布尔列）", "true or false (a boolean column)"),
+        "unknown_column": ("未知的列 {column}；{hint}", "unknown column {column}; {hint}"),
+        "twice": (
+            "出现了两次：第 {first} 列和第 {second} 列",
+            "appears twice, in columns {first} and {second}",
+        ),
+        "attendees": (
+            "请在 session_attendees{suffix} 中列出参加人员，每人一行",
+            "list attendees in session_attendees{suffix}, a row per person",
+        ),
+        "wrong_type": ("类型为 {kind}；需要{wanted}", "has type {kind}; expected {wanted}"),
+        "missing_column": ("缺少必填列", "required column missing"),
+        "format": (
+            "'supervise.format' 必须是 {expected}，而不是 {got}",
+            "'supervise.format' must be {expected}, not {got}",
+        ),
+        "other_table": (
+            "其元数据指明的表是 {named}，而不是 {table}",
+            "its metadata names table {named}, not {table}",
+        ),
+        "unreadable": ("无法读取 Parquet 文件：{error}", "cannot read the Parquet file: {error}"),
+        "pseudonyms": (
+            "此文件中的身份证号是供全国汇总用的假名（{scheme}）；登记库需要号码本身："
+            "导入请用 --include-pii 导出",
+            "national IDs in this file are pseudonyms ({scheme}) for a national roll-up; a "
+            "registry needs the numbers: export with --include-pii to import",
+        ),
+        "symlink": (
+            "是符号链接，不会被跟随读取：请把文件本身复制到文件夹中",
+            "is a symbolic link, which is not followed: copy the file itself into the folder",
+        ),
+    },
+)
+
+
+def _wanted(column: Column) -> Text:
+    return _T(f"want_{column.kind}")
 
 
 def arrow_type(column: Column) -> pa.DataType:
@@ -92,6 +150,8 @@ def _accepts(column: Column, kind: pa.DataType) -> bool:
     text = bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
     if column.kind == "text":
         return text
+    if column.kind == "boolean":
+        return bool(pa.types.is_boolean(kind))
     if column.kind == "integer":
         return bool(pa.types.is_integer(kind))
     if column.kind == "real":
@@ -102,15 +162,6 @@ def _accepts(column: Column, kind: pa.DataType) -> bool:
 
 
 # -- writing --------------------------------------------------------------------------------
-
-
-class Rows(Protocol):
-    """What :func:`write` reads: each table's stored rows (personal data already masked or
-    pseudonymised as asked) in key order."""
-
-    def rows(self, table: Table) -> Iterator[tuple[Any, ...]]:
-        """The rows of ``table``, in its column order."""
-        ...
 
 
 def metadata(
@@ -144,33 +195,29 @@ def metadata(
     return found
 
 
-def write(folder: Path, tables: Rows, source: str | None, national_id: str) -> dict[str, int]:
-    """Write every table into ``folder`` (created when missing), one file each, written
-    aside and moved into place whole; returns the rows written per table. ``national_id``
-    says how the people's numbers are written (``plain``, ``masked`` or the pseudonyms'
-    scheme and key id)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    exported_at = datetime.now(UTC).isoformat(timespec="seconds")
-    written: dict[str, int] = {}
-    for table in TABLES.values():
-        schema = pa.schema(
-            [pa.field(c.name, arrow_type(c), nullable=not c.required) for c in table.columns],
-            metadata=metadata(table, exported_at, source, national_id),
-        )
-        path = folder / f"{table.name}{SUFFIX}"
-        partial = path.with_name(path.name + ".partial")
-        count = 0
-        try:
-            with pq.ParquetWriter(partial, schema, compression="zstd") as out:
-                for batch in _batches(table, tables.rows(table), schema):
-                    out.write_batch(batch)
-                    count += batch.num_rows
-            partial.replace(path)
-        finally:
-            if partial.exists():
-                partial.unlink()
-        written[table.name] = count
-    return written
+def write_table(
+    out: IO[bytes],
+    table: Table,
+    rows: Iterable[tuple[Any, ...]],
+    exported_at: str,
+    source: str | None,
+    national_id: str,
+) -> int:
+    """Write ``table``'s stored ``rows`` (in key order, personal data already masked or
+    pseudonymised as asked) as a Parquet file to ``out``; returns the rows written.
+    ``national_id`` says how the people's numbers are written (``plain``, ``masked`` or the
+    pseudonyms' scheme and key check). The export writes each file into a folder of its own
+    and moves the folder into place whole (:mod:`~supervise.exchange.write`)."""
+    schema = pa.schema(
+        [pa.field(c.name, arrow_type(c), nullable=not c.required) for c in table.columns],
+        metadata=metadata(table, exported_at, source, national_id),
+    )
+    count = 0
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        for batch in _batches(table, rows, schema):
+            writer.write_batch(batch)
+            count += batch.num_rows
+    return count
 
 
 def _batches(
@@ -195,6 +242,8 @@ def _batch(table: Table, rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.R
             arrays.append(pa.array(values, pa.string()).cast(pa.date32()))
         elif column.places is not None:
             arrays.append(pa.array(values, pa.float64()).cast(arrow_type(column)))
+        elif column.kind == "boolean":  # SQLite keeps true and false as 1 and 0
+            arrays.append(pa.array([None if v is None else bool(v) for v in values], pa.bool_()))
         else:
             arrays.append(pa.array(values, arrow_type(column)))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
@@ -217,8 +266,45 @@ def is_parquet_folder(path: Path) -> bool:
 
 
 def parquet_files(folder: Path) -> list[Path]:
-    """The Parquet files of a folder, by name."""
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() == SUFFIX and p.is_file())
+    """The Parquet files of a folder, by name (symbolic links too: see
+    :func:`folder_files`)."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() == SUFFIX and (p.is_file() or p.is_symlink())
+    )
+
+
+def folder_files(
+    folder: Path, problems: Problems, shown: Callable[[str], str] = printable
+) -> list[Path] | None:
+    """The Parquet files of ``folder`` to read, or ``None`` when the folder is refused
+    (each problem reported, a file named by ``shown(name)``): a symbolic link is not
+    followed (it could point anywhere), and a manifest, when there is one, must list exactly
+    the files there are, each as it was written (a folder an export did not finish, a file
+    cut short, changed, removed or added afterwards). A folder without a manifest (written
+    by another program, or by hand) is read as it is."""
+    files = parquet_files(folder)
+    refused = False
+    for path in [*files, folder / manifest.NAME]:
+        if path.is_symlink():
+            problems.add(Problem(shown(path.name), None, None, None, None, _T("symlink")))
+            refused = True
+    if refused:
+        return None
+    listed = folder / manifest.NAME
+    if not listed.is_file():
+        return files
+    try:
+        found = manifest.Manifest.parse(listed.read_bytes())
+    except manifest.ManifestError as exc:
+        problems.add(Problem(shown(manifest.NAME), None, None, None, None, reason_of(exc)))
+        return None
+    openers = {p.name: (lambda p=p: p.open("rb")) for p in files}
+    wrong = list(manifest.check(found, openers))
+    for name, reason in wrong:
+        problems.add(Problem(shown(name), table_named(Path(name).stem), None, None, None, reason))
+    return None if wrong else files
 
 
 def file_columns(
@@ -229,7 +315,7 @@ def file_columns(
     headers = HeaderMap(table)
     before = problems.total
 
-    def fail(field: str | None, reason: str) -> None:
+    def fail(field: str | None, reason: Text) -> None:
         problems.add(Problem(source, table.name, None, field, None, reason))
 
     names: dict[str, str] = {}
@@ -237,20 +323,21 @@ def file_columns(
     for position, field in enumerate(schema, start=1):
         name = headers.resolve(field.name)
         if name is None:
-            fail(None, f"unknown column {field.name!r}; {headers.suggest(field.name)}")
+            hint = headers.suggest(field.name)
+            fail(None, _T("unknown_column", column=shown_in_both(field.name), hint=hint))
         elif name in names:
             first = schema.get_field_index(names[name]) + 1
-            fail(name, f"appears twice, in columns {first} and {position}")
+            fail(name, _T("twice", first=first, second=position))
         elif name == ATTENDEES_FIELD:
-            fail(name, f"list attendees in session_attendees{SUFFIX}, a row per person")
+            fail(name, _T("attendees", suffix=SUFFIX))
         else:
             column = table.column(name)
             if not _accepts(column, field.type):
-                fail(name, f"has type {field.type}; expected {_WANTED[column.kind]}")
+                fail(name, _T("wrong_type", kind=str(field.type), wanted=_wanted(column)))
             names[name], types[name] = field.name, field.type
     for column in table.columns:
         if column.required and column.name not in names:
-            fail(column.name, "required column missing")
+            fail(column.name, _T("missing_column"))
     return None if problems.total > before else FileColumns(names, types)
 
 
@@ -262,11 +349,13 @@ def file_metadata(
     found = dict(schema.metadata or {})
     fmt = found.get(FORMAT_KEY)
     if fmt is not None and fmt != FORMAT.encode():
-        reason = f"'supervise.format' must be {FORMAT!r}, not {fmt.decode(errors='replace')!r}"
+        got = shown_in_both(fmt.decode(errors="replace"))
+        reason = _T("format", expected=repr(FORMAT), got=got)
         problems.add(Problem(source, table.name, None, None, None, reason))
     named = found.get(TABLE_KEY)
     if named is not None and table_named(named.decode(errors="replace")) != table.name:
-        reason = f"its metadata names table {named.decode(errors='replace')!r}, not {table.name!r}"
+        named_shown = shown_in_both(named.decode(errors="replace"))
+        reason = _T("other_table", named=named_shown, table=repr(table.name))
         problems.add(Problem(source, table.name, None, None, None, reason))
     return found
 
@@ -300,8 +389,7 @@ def read_file(
     try:
         reader = pq.ParquetFile(path)
     except (OSError, pa.ArrowException) as exc:
-        reason = f"cannot read the Parquet file: {one_line(exc)}"
-        problems.add(Problem(source, name, None, None, None, reason))
+        problems.add(Problem(source, name, None, None, None, unreadable(exc)))
         return None
     if name is None:
         return ParquetTable(path, source, None, None, {}, reader.metadata.num_rows)
@@ -310,10 +398,7 @@ def read_file(
     found = file_metadata(reader.schema_arrow, source, table, problems)
     scheme = pseudonymised(found)
     if scheme is not None and not pseudonyms:
-        reason = (
-            f"national IDs in this file are pseudonyms ({scheme}) for a national roll-up; "
-            "a registry needs the numbers: export with --include-pii to import"
-        )
+        reason = _T("pseudonyms", scheme=scheme)
         problems.add(Problem(source, name, None, "national_id", None, reason))
     columns = file_columns(table, reader.schema_arrow, source, problems)
     good = columns if problems.total == before else None
@@ -323,9 +408,10 @@ def read_file(
 def sheets(path: Path, stack: ExitStack, problems: Problems) -> list[Sheet]:
     """The sheets of a Parquet folder or file, for an import: typed cells read as a JSON
     document's are (dates as ISO text), row numbers counting from 1."""
-    found = []
-    for file in parquet_files(path) if path.is_dir() else [path]:
-        read = read_file(file, file.name, problems)
+    found: list[Sheet] = []
+    files = folder_files(path, problems) if path.is_dir() else [path]
+    for file in files or ():
+        read = read_file(file, printable(file.name), problems)
         if read is None:
             continue
         if read.table is None:  # the import reports the unknown table, and lists the known ones
@@ -347,13 +433,18 @@ def _rows(reader: pq.ParquetFile, headers: Sequence[str]) -> Generator[tuple[int
         except (pa.ArrowException, OSError) as exc:
             # A damaged page: reported as a row that cannot be read (what the import does
             # for a damaged CSV), and the file is read no further.
-            raise csv.Error(f"cannot read the Parquet file: {one_line(exc)}") from None
+            raise csv.Error(unreadable(exc)) from None
         if batch is None:
             return
         columns = [[json_cell(v) for v in column.to_pylist()] for column in batch.columns]
         for cells in zip(*columns, strict=True):
             number += 1
             yield number, list(cells)
+
+
+def unreadable(error: BaseException) -> Text:
+    """Why a Parquet file cannot be read: what pyarrow said, on one line."""
+    return _T("unreadable", error=one_line(error))
 
 
 def one_line(error: BaseException) -> str:

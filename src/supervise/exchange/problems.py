@@ -2,11 +2,16 @@
 
 A problem names where it is (the file, and for a table's rows the row number as a spreadsheet
 user counts it: the header is row 1, the first data row is row 2; in JSON the 1-based index of
-the item in its table's list), the field, the value (masked when it is personal data) and the
-reason.
+the item in its table's list), the field, the value (masked when it is personal data, cut
+when long) and the reason, in Chinese or English. ``str(problem)`` is the English;
+:meth:`Problem.message` takes the language.
 
->>> print(Problem("activities.csv", "activities", 17, "hours", "25", "must be at most 24"))
+>>> reason = Text("must be at most 24", "不能大于 24")
+>>> problem = Problem("activities.csv", "activities", 17, "hours", "25", reason)
+>>> print(problem)
 activities.csv row 17: hours (学时): must be at most 24 (got '25')
+>>> print(problem.message("zh"))
+activities.csv 第 17 行：学时（hours）：不能大于 24（实际为 '25'）
 >>> print(Problem("batch.json: people", "people", 3, "id", None, "required value missing", "item"))
 batch.json: people item 3: id (人员编号): required value missing
 """
@@ -17,15 +22,32 @@ from typing import Any
 
 import attrs
 
+from supervise.errors import shown
 from supervise.exchange.headers import label
+from supervise.lang import Catalogue, Text, localize, resolve
 from supervise.tables import TABLES
 
-__all__ = ["MAX_PROBLEMS", "Problem", "Problems"]
+__all__ = ["MAX_PROBLEMS", "Problem", "Problems", "at_row"]
 
 #: How many problems an import keeps and shows; the total is always counted.
 MAX_PROBLEMS = 200
+#: How much of a value the JSON report gives (the value is the file's own data).
+VALUE_LIMIT = 200
 
 _TABLE_ORDER = {name: n for n, name in enumerate(TABLES)}
+_T = Catalogue(
+    __name__,
+    {
+        "row": ("第 {row} 行", "row {row}"),
+        "item": ("第 {row} 项", "item {row}"),
+        "got": ("（实际为 {value}）", " (got {value})"),
+    },
+)
+
+
+def at_row(unit: str, row: int) -> Text:
+    """``row 17`` / ``第 17 行`` (``item 3`` / ``第 3 项`` in JSON)."""
+    return _T("item" if unit == "item" else "row", row=row)
 
 
 @attrs.frozen
@@ -44,24 +66,50 @@ class Problem:
     unit: str = "row"
 
     def __str__(self) -> str:
-        where = self.source if self.row is None else f"{self.source} {self.unit} {self.row}"
+        return self.message("en")
+
+    def message(self, lang: str | None = None) -> str:
+        """The problem as a line, in ``lang`` (default: the language setting)."""
+        chosen = resolve(lang)
+        where = self.source
+        if self.row is not None:
+            where += " " + localize(at_row(self.unit, self.row), chosen)
         parts = [where]
         if self.field is not None:
-            parts.append(label(self.table or "", self.field))
-        got = "" if self._in_reason() else f" (got {self.value!r})"
-        return f"{': '.join(parts)}: {self.reason}{got}"
+            parts.append(label(self.table or "", self.field, chosen))
+        reason = localize(self.reason, chosen)
+        got = ""
+        if not self._in_reason(reason):
+            got = localize(_T("got", value=self._shown(chosen)), chosen)
+        return ("：" if chosen == "zh" else ": ").join([*parts, reason]) + got
 
-    def _in_reason(self) -> bool:
+    def _shown(self, lang: str) -> str:
+        if isinstance(self.value, Text):  # already as it should be shown (a summary)
+            return localize(self.value, lang)
+        return shown(self.value, lang)
+
+    def _in_reason(self, reason: str) -> bool:
         """Whether the reason shows the value already (quoted, or masked)."""
         value = self.value
-        if value is None or value == "" or repr(value) in self.reason:
+        if value is None or value == "":
             return True
-        return isinstance(value, str) and "*" in value and value in self.reason
+        if isinstance(value, Text) or not isinstance(value, str):
+            return False
+        return repr(value) in reason or ("*" in value and value in reason)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The problem as JSON values."""
-        value = self.value if self.value is None else str(self.value)
-        return {**attrs.asdict(self), "value": value, "message": str(self)}
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """The problem as JSON values, its ``reason`` and ``message`` in ``lang``; the
+        ``value`` as text, cut after a few hundred characters."""
+        chosen = resolve(lang)
+        value = None if self.value is None else localize(self.value, chosen)
+        if value is not None and len(value) > VALUE_LIMIT:
+            value = value[:VALUE_LIMIT] + "…"
+        return {
+            **attrs.asdict(self),
+            "reason": localize(self.reason, chosen),
+            "value": value,
+            "message": self.message(chosen),
+        }
 
     def _order(self) -> tuple[int, str, int, int]:
         table = TABLES.get(self.table or "")
@@ -79,7 +127,7 @@ class Problems:
         self.warnings: list[str] = []
         self._kept: dict[str | None, list[Problem]] = {}
 
-    def warn(self, text: str) -> None:
+    def warn(self, text: str) -> None:  # text: a Text in both languages, or plain
         """Record a warning: something accepted that a person may want to look at."""
         self.warnings.append(text)
 

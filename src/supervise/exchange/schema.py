@@ -31,6 +31,12 @@ __all__ = ["json_schema", "published_schema", "tables_markdown", "write_schema"]
 
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _NOT_BLANK = r"\S"
+# Identifiers: not blank, and none of the control, line-break, invisible or bidirectional
+# characters the model refuses in them (the common ones; the model refuses every Cc and Cf).
+_IDENTIFIER = (
+    r"^(?=.*\S)[^\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f"
+    r"\u2028-\u202e\u2060-\u206f\ufeff]+$"
+)
 # Personal data as export writes it: whole, or masked by supervise.pii (digits kept at the
 # ends, asterisks between).
 _PII_PATTERNS = {
@@ -74,7 +80,7 @@ def _row(table: Table) -> dict[str, Any]:
         properties[ATTENDEES_FIELD] = {
             "title": ATTENDEES_LABEL,
             "type": "array",
-            "items": {"type": "string", "pattern": _NOT_BLANK},
+            "items": {"type": "string", "pattern": _IDENTIFIER},
             "minItems": 1,
             "uniqueItems": True,
         }
@@ -94,19 +100,29 @@ def _column(table: Table, column: Column) -> dict[str, Any]:
         values: list[Any] = [member.value for member in column.vocab]
         schema["enum"] = values if column.required else [*values, None]
         return schema
-    kind = {"text": "string", "date": "string", "integer": "integer", "real": "number"}
+    kind = {
+        "text": "string",
+        "date": "string",
+        "integer": "integer",
+        "real": "number",
+        "boolean": "boolean",
+    }
     schema["type"] = kind[column.kind] if column.required else [kind[column.kind], "null"]
     if column.kind == "date":
         schema.update(format="date", pattern=_DATE)
     metadata = {} if (field := model_field(table, column.name)) is None else field.metadata
     if column.pii:
         schema["pattern"] = _PII_PATTERNS[column.name]
+    elif metadata.get("identifier"):
+        schema["pattern"] = _IDENTIFIER
     elif "pattern" in metadata:
         schema["pattern"] = f"^(?:{metadata['pattern']})$"
     elif column.kind == "text" and column.required:
         schema["pattern"] = _NOT_BLANK
     if "minimum" in metadata:
         schema["minimum"] = metadata["minimum"]
+    if "maximum" in metadata:  # the largest whole number the registry stores
+        schema["maximum"] = metadata["maximum"]
     if "range" in metadata:
         low, high, low_open = metadata["range"]
         schema["exclusiveMinimum" if low_open else "minimum"] = low
@@ -142,14 +158,23 @@ def _describe(schema: dict[str, Any], table: Table, column: Column) -> str:
     metadata = {} if field is None else field.metadata
     if column.vocab is not None:
         kind = "one of " + ", ".join(f"`{m.value}` {m.zh}" for m in column.vocab)
+        codes = column.vocab.codes_note()
+        if codes is not None:
+            kind += f"; {codes.en}"
+    elif metadata.get("identifier"):
+        kind = "identifier"
     elif column.pii:
         kind = "text, personal data (masked on export)"
     elif "pattern" in metadata:
         kind = "region code: 2, 4, 6, 9 or 12 digits"
     elif column.kind in ("date", "text"):
         kind = column.kind
+    elif column.kind == "boolean":
+        kind = "true or false (是 / 否)"
+    elif column.kind == "integer":
+        kind = f"whole number ≥ {schema['minimum']:g}"
     else:
-        kind = "whole number" if column.kind == "integer" else "number"
+        kind = "number"
         if "maximum" in schema:
             kind += f" {schema.get('minimum', 0):g}–{schema['maximum']:g}"
         elif "minimum" in schema:
@@ -157,7 +182,9 @@ def _describe(schema: dict[str, Any], table: Table, column: Column) -> str:
         elif "exclusiveMinimum" in schema:
             kind += f" > {schema['exclusiveMinimum']:g}"
     default = None if field is None or column.required else field.default
-    if default is not None:
+    if isinstance(default, bool):
+        kind += f"; empty: `{str(default).lower()}`"
+    elif default is not None:
         kind += f"; empty: `{getattr(default, 'value', default)}`"
     return kind
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from supervise.model._fields import record_label
-from supervise.model.people import Credential, Outcome, Person
+from supervise.model.people import ContinuingEducation, Credential, Outcome, Person
 from supervise.model.programs import (
     DEFAULT_PHASES,
     REQUIREMENT_NAMES,
@@ -24,6 +24,7 @@ from supervise.model.programs import (
 from supervise.model.records import (
     DEFAULT_SESSION_PHASE,
     HOURS_PLACES,
+    SIGNED_TABLES,
     Activity,
     Deliverable,
     Enrollment,
@@ -39,6 +40,7 @@ from supervise.model.vocab import (
     Gender,
     MentorKind,
     OutcomeKind,
+    RecordState,
     SessionForm,
     Vocabulary,
 )
@@ -49,8 +51,10 @@ __all__ = [
     "HOURS_PLACES",
     "MODELS",
     "REQUIREMENT_NAMES",
+    "SIGNED_TABLES",
     "Activity",
     "Cohort",
+    "ContinuingEducation",
     "Credential",
     "CredentialLevel",
     "Deliverable",
@@ -67,6 +71,7 @@ __all__ = [
     "PhaseSpec",
     "Placement",
     "Program",
+    "RecordState",
     "Requirements",
     "Session",
     "SessionForm",
@@ -93,6 +98,7 @@ MODELS: tuple[type[Any], ...] = (
     Deliverable,
     Exemption,
     Credential,
+    ContinuingEducation,
     Outcome,
 )
 _BY_TABLE = {cls.__table__: cls for cls in MODELS}

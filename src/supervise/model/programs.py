@@ -11,6 +11,8 @@ from supervise.model._fields import (
     check_order,
     count,
     day,
+    flag,
+    identifier,
     nested,
     number,
     optional_day,
@@ -34,17 +36,20 @@ __all__ = [
 @attrs.frozen(kw_only=True)
 class Program:
     """A training scheme (培养项目) with its own phase catalogue, e.g. Ningxia's supervisor
-    program. Its phases are :class:`PhaseSpec` records with ``program_id`` set to its id."""
+    program. Its phases are :class:`PhaseSpec` records with ``program_id`` set to its id.
+    ``pending_counts`` says whether records still awaiting sign-off (``submitted``) count
+    towards progress and eligibility; rejected records never do."""
 
     __table__: ClassVar[str] = "programs"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = text("项目编号")
+    id: str = identifier("项目编号")
     name: str = text("项目名称")
     region_code: str | None = region("行政区划代码")
     sponsor: str | None = optional_text("主办单位")
     starts_on: date | None = optional_day("开始日期")
     ends_on: date | None = optional_day("结束日期")
+    pending_counts: bool = flag("待审核记录计入进度")
 
     def __attrs_post_init__(self) -> None:
         check_order(self, "starts_on", "ends_on")
@@ -60,7 +65,8 @@ class Requirements:
 
     ``min_session_minutes`` says how long a supervision session must last to count towards
     ``sessions``; ``pass_score`` is the score a deliverable needs to count towards
-    ``deliverables`` (without it, every submitted deliverable counts).
+    ``deliverables`` (without it, every submitted deliverable counts);
+    ``max_group_sessions`` caps how many group sessions count towards ``sessions``.
     """
 
     hours: float | None = number("要求学时", 0, float("inf"), low_open=True, default=None)
@@ -69,6 +75,7 @@ class Requirements:
     days: int | None = count("要求天数")
     deliverables: int | None = count("要求成果数")
     pass_score: float | None = number("合格分数", 0, 100, default=None)
+    max_group_sessions: int | None = count("团体督导计入上限", minimum=0)
 
     def set(self) -> dict[str, float]:
         """The requirements that are set, by name (``hours``, ``sessions``, ``days``,
@@ -88,8 +95,8 @@ class PhaseSpec:
     __table__: ClassVar[str] = "phases"
     __key__: ClassVar[tuple[str, ...]] = ("program_id", "key")
 
-    program_id: str = text("项目编号")
-    key: str = text("环节代码")
+    program_id: str = identifier("项目编号")
+    key: str = identifier("环节代码")
     name: str = text("环节名称")
     order: int = count("顺序", required=True)
     starts_on: date | None = optional_day("开始日期")
@@ -113,8 +120,8 @@ class Cohort:
     __table__: ClassVar[str] = "cohorts"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = text("批次编号")
-    program_id: str = text("项目编号")
+    id: str = identifier("批次编号")
+    program_id: str = identifier("项目编号")
     name: str = text("批次名称")
     starts_on: date = day("开始日期")
     ends_on: date = day("结束日期")

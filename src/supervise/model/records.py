@@ -9,12 +9,15 @@ from typing import Any, ClassVar
 
 import attrs
 
+from supervise.lang import Catalogue
 from supervise.model._fields import (
+    check_identifier,
     check_order,
     converted,
     count,
     day,
     fail,
+    identifier,
     number,
     optional_day,
     optional_text,
@@ -22,11 +25,12 @@ from supervise.model._fields import (
     text,
     vocab,
 )
-from supervise.model.vocab import EnrollmentStatus, MentorKind, SessionForm
+from supervise.model.vocab import EnrollmentStatus, MentorKind, RecordState, SessionForm
 
 __all__ = [
     "DEFAULT_SESSION_PHASE",
     "HOURS_PLACES",
+    "SIGNED_TABLES",
     "Activity",
     "Deliverable",
     "Enrollment",
@@ -41,6 +45,10 @@ __all__ = [
 HOURS_PLACES = 6
 #: The phase a supervision session belongs to when none is given.
 DEFAULT_SESSION_PHASE = "accompanied_supervision"
+#: The tables whose records a mentor of the cohort signs off (审核确认): each has ``state``
+#: (empty: confirmed, so records written before sign-off existed keep counting),
+#: ``signed_by`` (a mentor of the record's cohort) and ``signed_on``.
+SIGNED_TABLES = ("activities", "sessions", "deliverables")
 
 
 @attrs.frozen(kw_only=True)
@@ -51,8 +59,8 @@ class Enrollment:
     __table__: ClassVar[str] = "enrollments"
     __key__: ClassVar[tuple[str, ...]] = ("person_id", "cohort_id")
 
-    person_id: str = text("人员编号")
-    cohort_id: str = text("批次编号")
+    person_id: str = identifier("人员编号")
+    cohort_id: str = identifier("批次编号")
     enrolled_on: date = day("入学日期")
     status: EnrollmentStatus = vocab(EnrollmentStatus, "状态", default=EnrollmentStatus.ACTIVE)
     left_on: date | None = optional_day("退出日期")
@@ -70,8 +78,8 @@ class MentorRole:
     __table__: ClassVar[str] = "mentors"
     __key__: ClassVar[tuple[str, ...]] = ("person_id", "cohort_id")
 
-    person_id: str = text("导师编号")
-    cohort_id: str = text("批次编号")
+    person_id: str = identifier("导师编号")
+    cohort_id: str = identifier("批次编号")
     kind: MentorKind = vocab(MentorKind, "导师类型", default=MentorKind.PRACTITIONER)
     affiliation: str | None = optional_text("所属单位")
     capacity: int | None = count("带教人数上限")
@@ -84,9 +92,9 @@ class Pairing:
     __table__: ClassVar[str] = "pairings"
     __key__: ClassVar[tuple[str, ...]] = ("mentor_id", "trainee_id", "cohort_id", "starts_on")
 
-    mentor_id: str = text("导师编号")
-    trainee_id: str = text("学员编号")
-    cohort_id: str = text("批次编号")
+    mentor_id: str = identifier("导师编号")
+    trainee_id: str = identifier("学员编号")
+    cohort_id: str = identifier("批次编号")
     starts_on: date = day("开始日期")
     ends_on: date | None = optional_day("结束日期")
 
@@ -105,24 +113,40 @@ class Activity:
     __table__: ClassVar[str] = "activities"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = text("记录编号")
-    person_id: str = text("人员编号")
-    cohort_id: str = text("批次编号")
-    phase: str = text("环节")
+    id: str = identifier("记录编号")
+    person_id: str = identifier("人员编号")
+    cohort_id: str = identifier("批次编号")
+    phase: str = identifier("环节")
     on: date = day("日期")
     hours: float = number("学时", 0, 24, places=HOURS_PLACES)
     note: str | None = optional_text("备注")
+    state: RecordState = vocab(RecordState, "审核状态", default=RecordState.CONFIRMED)
+    signed_by: str | None = identifier("确认人编号", default=None)
+    signed_on: date | None = optional_day("确认日期")
+
+
+_T = Catalogue(
+    __name__,
+    {
+        "collection": ("必须是人员编号的集合", "must be a collection of person ids"),
+        "someone": ("至少要有一个人", "must name at least one person"),
+        "non_empty": ("人员编号必须是非空文本", "must hold non-empty person ids"),
+    },
+)
 
 
 def _attendees(value: Any, instance: Any, field: attrs.Attribute[Any]) -> frozenset[str]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise fail(instance, field.name, value, "must be a collection of person ids")
+        raise fail(instance, field.name, value, _T("collection"))
     people = frozenset(value)
     if not people:
-        raise fail(instance, field.name, sorted(people), "must name at least one person")
+        raise fail(instance, field.name, sorted(people), _T("someone"))
     for person in people:
         if not isinstance(person, str) or not person.strip():
-            raise fail(instance, field.name, person, "must hold non-empty person ids")
+            raise fail(instance, field.name, person, _T("non_empty"))
+        reason = check_identifier(person)
+        if reason is not None:
+            raise fail(instance, field.name, person, reason)
     return people
 
 
@@ -133,19 +157,17 @@ class Session:
     __table__: ClassVar[str] = "sessions"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = text("督导记录编号")
-    mentor_id: str = text("导师编号")
-    cohort_id: str = text("批次编号")
+    id: str = identifier("督导记录编号")
+    mentor_id: str = identifier("导师编号")
+    cohort_id: str = identifier("批次编号")
     on: date = day("日期")
     minutes: int = count("时长（分钟）", required=True)
     form: SessionForm = vocab(SessionForm, "督导形式", default=SessionForm.INDIVIDUAL)
-    phase: str = attrs.field(default=DEFAULT_SESSION_PHASE, metadata={"zh": "环节"})
+    phase: str = identifier("环节", default=DEFAULT_SESSION_PHASE)
     attendees: frozenset[str] = converted(_attendees, "参加人员")
-
-    @phase.validator
-    def _check_phase(self, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise fail(self, attribute.name, value, "must be non-empty text")
+    state: RecordState = vocab(RecordState, "审核状态", default=RecordState.CONFIRMED)
+    signed_by: str | None = identifier("确认人编号", default=None)
+    signed_on: date | None = optional_day("确认日期")
 
 
 @attrs.frozen(kw_only=True)
@@ -155,8 +177,8 @@ class Placement:
     __table__: ClassVar[str] = "placements"
     __key__: ClassVar[tuple[str, ...]] = ("person_id", "cohort_id", "station", "starts_on")
 
-    person_id: str = text("人员编号")
-    cohort_id: str = text("批次编号")
+    person_id: str = identifier("人员编号")
+    cohort_id: str = identifier("批次编号")
     station: str = text("社工站")
     region_code: str | None = region("行政区划代码")
     starts_on: date = day("开始日期")
@@ -173,14 +195,17 @@ class Deliverable:
     __table__: ClassVar[str] = "deliverables"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
-    id: str = text("成果编号")
-    person_id: str = text("人员编号")
-    cohort_id: str = text("批次编号")
-    phase: str = text("环节")
+    id: str = identifier("成果编号")
+    person_id: str = identifier("人员编号")
+    cohort_id: str = identifier("批次编号")
+    phase: str = identifier("环节")
     title: str = text("标题")
     submitted_on: date = day("提交日期")
     score: float | None = number("评分", 0, 100, default=None)
-    reviewer_id: str | None = optional_text("评审人编号")
+    reviewer_id: str | None = identifier("评审人编号", default=None)
+    state: RecordState = vocab(RecordState, "审核状态", default=RecordState.CONFIRMED)
+    signed_by: str | None = identifier("确认人编号", default=None)
+    signed_on: date | None = optional_day("确认日期")
 
 
 @attrs.frozen(kw_only=True)
@@ -191,9 +216,9 @@ class Exemption:
     __table__: ClassVar[str] = "exemptions"
     __key__: ClassVar[tuple[str, ...]] = ("person_id", "cohort_id", "phase")
 
-    person_id: str = text("人员编号")
-    cohort_id: str = text("批次编号")
-    phase: str = text("环节")
+    person_id: str = identifier("人员编号")
+    cohort_id: str = identifier("批次编号")
+    phase: str = identifier("环节")
     granted_on: date = day("认定日期")
     reason: str | None = optional_text("原因")
     source: str | None = optional_text("来源")

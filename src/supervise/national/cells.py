@@ -5,7 +5,7 @@ plainly fine. So each column gets a *screen*, an SQL condition derived from the 
 declaration of its field (range, minimum, pattern, vocabulary, non-blank text), the way the
 published JSON Schema is derived from it: values the screen passes are ones the model accepts
 as they are. The distinct values it picks out, usually none or a handful, go through the
-import's own rule of the column (:func:`~supervise.exchange.rules.column_rule`: the model's
+import's own rule of the column (:func:`~supervise.exchange.columns.column_check`: the model's
 converter and validator), which gives the verdict, the message and the stored form (a Chinese
 label becomes its English value, a date written as text becomes a date). A screen may pick
 out values the model then accepts; it must never pass one the model refuses: the tests hold
@@ -25,8 +25,8 @@ from typing import Any, NamedTuple
 import attrs
 
 from supervise.exchange.cells import CellError
+from supervise.exchange.columns import column_check
 from supervise.exchange.parquet import json_cell
-from supervise.exchange.rules import column_rule
 from supervise.model import _fields
 from supervise.pii import MASKS, trusted_load
 from supervise.semantics import literal
@@ -45,9 +45,18 @@ __all__ = [
 # value that starts with none of them is not.
 _SPACES = ", ".join(str(ord(c)) for c in map(chr, range(0x110000)) if c.isspace())
 _DECIMAL = re.compile(r"DECIMAL\(\d+,\s*(\d+)\)")
+# A character outside these ranges may be one the model refuses in text or in an identifier
+# (a control, formatting or bidirectional character, a line break): printable ASCII, Latin-1
+# letters and signs (not the soft hyphen, a formatting character), CJK ideographs and
+# punctuation, full-width forms. A value holding any other character goes to the model.
+_UNCOMMON = literal.text(
+    "[^ -~\u00a1-\u00ac\u00ae-\u00ff\u3001-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uffee]"
+)
+# Validators of text that must not be blank.
+_NON_BLANK = (_fields._text, _fields._identifier, _fields._optional_identifier)
 # Weights of the 17 digits of a national ID in its check digit (ISO 7064 MOD 11-2).
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-#: Pseudonyms as :class:`~supervise.pseudonym.MatchingKey` writes them.
+#: Pseudonyms as :func:`~supervise.pseudonym.pseudonym` writes them.
 PSEUDONYM_PATTERN = "[0-9a-f]{64}"
 #: What a column the screens cannot describe is judged by.
 JUDGED_WHOLE = "true"
@@ -94,16 +103,18 @@ def screen(table: Table, column: Column, kind: str) -> str:
         return f"{c} NOT IN {literal.texts(m.value for m in column.vocab)}"
     if column.kind == "date":
         return "false" if kind == "DATE" else JUDGED_WHOLE
-    if column.kind == "text" and (field is None or validator is _fields._text):
-        # Empty, or starting with a space (maybe all spaces): the model decides. Reading the
-        # first character is several times cheaper than matching the whole value.
-        return f"({c} = '' OR unicode({c}) IN ({_SPACES}))"
+    uncommon = f"regexp_matches({c}, {_UNCOMMON})"
+    if column.kind == "text" and (field is None or validator in _NON_BLANK):
+        # Empty, starting with a space (maybe all spaces), or holding an uncommon character:
+        # the model decides. Reading the first character is several times cheaper than
+        # matching the whole value, so it comes first.
+        return f"({c} = '' OR unicode({c}) IN ({_SPACES}) OR {uncommon})"
     if column.kind == "text" and validator is _fields._optional_text:
-        return "false"
+        return uncommon
     if column.kind == "text" and validator is _fields._region:
         return f"NOT regexp_full_match({c}, {literal.text(metadata['pattern'])})"
-    if column.kind == "integer" and validator is _fields._positive_int:
-        return f"{c} < 1"
+    if column.kind == "integer" and "minimum" in metadata:
+        return f"{c} < {int(metadata['minimum'])}"  # the maximum is BIGINT's own
     if column.kind == "real" and "range" in metadata:
         return _range_screen(c, column, kind, metadata["range"])
     return JUDGED_WHOLE
@@ -129,13 +140,13 @@ class Verdicts(NamedTuple):
     the reason and the value as messages show it; ``stored`` maps each accepted value that
     the store keeps in another form to that form."""
 
-    bad: dict[Any, tuple[str, Any]]
+    bad: dict[Any, tuple[str, Any]]  # the reason: a Text in both languages
     stored: dict[Any, Any]
 
 
 def judge(table: Table, column: Column, values: Sequence[Any]) -> Verdicts:
     """Run the import's rule of ``column`` on each of ``values`` (distinct, not NULL)."""
-    rule = column_rule(table, column.name, "json")
+    rule = column_check(table, column.name, "json")
     mask = MASKS.get(column.name)
     bad: dict[Any, tuple[str, Any]] = {}
     stored: dict[Any, Any] = {}
@@ -148,7 +159,7 @@ def judge(table: Table, column: Column, values: Sequence[Any]) -> Verdicts:
                 shown = cell if mask is None else mask(str(cell).strip())
                 if mask is not None and exc.shown is not None:
                     shown = exc.shown
-                bad[raw] = (str(exc), shown)
+                bad[raw] = (exc.reason, shown)
                 continue
             if value != cell or type(value) is not type(cell):
                 stored[raw] = value

@@ -19,7 +19,8 @@ from supervise.engine.columns import arrow_of_rows, typed_select
 from supervise.errors import ImportFailed
 from supervise.exchange import import_files
 from supervise.exchange.problems import Problems
-from supervise.national.parquet import quoted
+from supervise.lang import Text
+from supervise.national.parquet import prefixed, quoted
 from supervise.semantics import literal
 from supervise.store import Store
 from supervise.tables import TABLES, Table
@@ -41,7 +42,7 @@ class ImportedProvince:
     ) -> None:
         self.con, self.label, self.order, self.path = con, label, order, path
         self.problems = problems
-        self.warnings: list[str] = []
+        self.warnings: list[Text] = []
         #: How the people's national IDs are written: an import holds only whole numbers.
         self.national_ids = "plain"
         self._rows: dict[str, pa.Table] = {}
@@ -65,7 +66,7 @@ class ImportedProvince:
                     self.problems.add(attrs.evolve(problem, source=where))
                 self.problems.total += exc.total - len(exc.problems)
             else:
-                self.warnings.extend(f"{self.label}: {text}" for text in report.warnings)
+                self.warnings.extend(prefixed(self.label, text) for text in report.warnings)
             for table in TABLES.values():
                 self._show(store, table)
 

@@ -21,10 +21,12 @@ from typing import Any, NamedTuple, Protocol
 
 import duckdb
 
+from supervise.errors import shown_in_both
 from supervise.exchange.headers import label as column_label
 from supervise.exchange.problems import Problem, Problems
+from supervise.lang import Catalogue, Text
 from supervise.pii import mask_national_id
-from supervise.pseudonym import SCHEME, MatchingKey
+from supervise.pseudonym import ProtectionKey, scheme_of
 from supervise.tables import TABLES, Table
 
 __all__ = ["IDENTITY", "MAP", "Matches", "match_people"]
@@ -33,6 +35,39 @@ __all__ = ["IDENTITY", "MAP", "Matches", "match_people"]
 MAP = "national_people"
 #: What rows of one person must agree on.
 IDENTITY = ("name", "gender", "practice_since")
+
+_T = Catalogue(
+    __name__,
+    {
+        "keys_differ": (
+            "各导出文件的假名由不同的密钥生成（{listed}）；各省必须使用同一把密钥",
+            "the exports' pseudonyms were made with different keys ({listed}); every province "
+            "must use the same key",
+        ),
+        "key_differs": (
+            "给出的密钥（{given}）不是生成这些导出文件所用的密钥（{used}）",
+            "the key given ({given}) is not the one the exports were made with ({used})",
+        ),
+        "key_needed": (
+            "{plain} 给出的是身份证号，{hashed} 给出的是假名（{used}）：请给出密钥以便匹配",
+            "{plain} give national ID numbers and {hashed} pseudonyms ({used}): give the key "
+            "to match them",
+        ),
+        "key_needed_one": (
+            "{plain} 给出的是身份证号，{hashed} 给出的是假名（{used}）：请给出密钥以便匹配",
+            "{plain} gives national ID numbers and {hashed} pseudonyms ({used}): give the key "
+            "to match them",
+        ),
+        "differs": (
+            "人员 {person} 与 {province} 的 {first} 身份证号相同（{number}），但{field}不同："
+            "{mine}，而非 {theirs}；请更正号码，或在两省以相同信息记录此人",
+            "person {person} has the national ID {number} of {province}'s {first}, with another "
+            "{field}: {mine}, not {theirs}; correct the number, or record the person alike in "
+            "both provinces",
+        ),
+        "pseudonym": ("（假名 {start}…）", "(pseudonym {start}…)"),
+    },
+)
 
 
 class Province(Protocol):
@@ -62,7 +97,7 @@ def match_people(
     con: duckdb.DuckDBPyConnection,
     provinces: Sequence[Province],
     parts: Sequence[Part],
-    key: MatchingKey | None,
+    key: ProtectionKey | None,
     problems: Problems,
 ) -> Matches:
     """Match the people of ``provinces`` (whose rows ``parts`` hold) and write :data:`MAP`;
@@ -99,7 +134,7 @@ def match_people(
 def _number(
     con: duckdb.DuckDBPyConnection,
     provinces: Sequence[Province],
-    key: MatchingKey | None,
+    key: ProtectionKey | None,
     problems: Problems,
 ) -> str:
     """SQL for what people are matched on: the numbers as they are, or all as pseudonyms
@@ -107,31 +142,23 @@ def _number(
     hashed = {p.label: p.national_ids for p in provinces if p.national_ids.startswith("hmac-")}
     plain = [p.label for p in provinces if not p.national_ids.startswith("hmac-")]
     keys = sorted(set(hashed.values()))
-    given = None if key is None else f"{SCHEME} {key.key_id}"
+    given = None if key is None else scheme_of(key)
 
-    def refuse(reason: str) -> None:
+    def refuse(reason: Text) -> None:
         problems.add(Problem("people", "people", None, "national_id", None, reason))
 
     if len(keys) > 1:
         listed = "; ".join(f"{label}: {s}" for label, s in hashed.items())
-        refuse(
-            f"the exports' pseudonyms were made with different matching keys ({listed}); "
-            "every province must use the same key"
-        )
+        refuse(_T("keys_differ", listed=listed))
     elif keys and given is not None and keys[0] != given:
-        refuse(
-            f"the matching key given ({given}) is not the one the exports were made with "
-            f"({keys[0]})"
-        )
+        refuse(_T("key_differs", given=given, used=keys[0]))
     elif keys and plain and key is None:
-        refuse(
-            f"{', '.join(plain)} give{'s' if len(plain) == 1 else ''} national ID numbers and "
-            f"{', '.join(hashed)} pseudonyms ({keys[0]}): give the matching key to match them"
-        )
+        kind = "key_needed_one" if len(plain) == 1 else "key_needed"
+        refuse(_T(kind, plain=", ".join(plain), hashed=", ".join(hashed), used=keys[0]))
     if not keys or not plain or key is None:
         return "national_id"
     con.create_function(
-        "supervise_pseudonym", key.pseudonym, ["VARCHAR"], "VARCHAR", side_effects=False
+        "supervise_pseudonym", key.national_id_hash, ["VARCHAR"], "VARCHAR", side_effects=False
     )
     listed = ", ".join(str(p.order) for p in provinces if p.national_ids.startswith("hmac-"))
     return f"CASE WHEN _p IN ({listed}) THEN national_id ELSE supervise_pseudonym(national_id) END"
@@ -157,10 +184,15 @@ def _conflicts(
             if mine is None or theirs is None or mine == theirs:
                 continue  # one province not saying is no disagreement
             mine, theirs = _text(mine), _text(theirs)
-            reason = (
-                f"person {pid!r} has the national ID {shown} of {labels[first_province]}'s "
-                f"{first_id!r}, with another {column_label('people', field)}: {mine!r}, not "
-                f"{theirs!r}; correct the number, or record the person alike in both provinces"
+            reason = _T(
+                "differs",
+                person=shown_in_both(pid),
+                number=shown,
+                province=labels[first_province],
+                first=shown_in_both(first_id),
+                field=Text(column_label("people", field), column_label("people", field, "zh")),
+                mine=shown_in_both(mine),
+                theirs=shown_in_both(theirs),
             )
             problems.add(
                 Problem(f"{labels[province]}: people", "people", None, field, mine, reason)
@@ -169,7 +201,7 @@ def _conflicts(
 
 def _shown_number(number: str) -> str:
     if len(number) == 64:  # a pseudonym
-        return f"(pseudonym {number[:8]}…)"
+        return _T("pseudonym", start=number[:8])
     return mask_national_id(number)
 
 

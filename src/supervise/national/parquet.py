@@ -10,9 +10,12 @@ Nothing is copied. Each table becomes two views over the files of every province
   ``_bad_cell`` set on a row with a refused cell.
 
 The checks are an import's, with the same messages (a property test holds the two to each
-other): each cell by its column's rule (:mod:`~supervise.national.cells`), rules spanning
-fields on the rows that might break them, keys, references within each province, phases known
-to the cohort's program, attendees of every session. Each check is one grouped query over
+other): each cell by its column's rule (:mod:`~supervise.national.cells`: identifiers free of
+control and formatting characters included), rules spanning fields on the rows that might
+break them, keys, references within each province (who signs a record off must be a mentor
+of its cohort), phases known to the cohort's program (given by key, or by the name of one of
+its phases), attendees of every session, enrolled in its cohort, and records not dated before
+their cohort starts (:mod:`~supervise.exchange.checks`). Each check is one grouped query over
 every province's files, however many provinces and rows there are; Python sees only the
 values and rows in question.
 """
@@ -33,17 +36,20 @@ import pyarrow.parquet as pq
 
 from supervise.convert import from_dict
 from supervise.engine.columns import sql_type
-from supervise.errors import InvalidRecord
-from supervise.exchange.headers import ATTENDEES_FIELD
+from supervise.errors import InvalidRecord, printable, reason_of, shown_in_both
+from supervise.exchange import checks
+from supervise.exchange.headers import ATTENDEES_FIELD, normalise
 from supervise.exchange.parquet import (
     ParquetTable,
     arrow_type,
+    folder_files,
     json_cell,
     one_line,
-    parquet_files,
     read_file,
+    unreadable,
 )
-from supervise.exchange.problems import Problem, Problems
+from supervise.exchange.problems import Problem, Problems, at_row
+from supervise.lang import Catalogue, Text
 from supervise.national.cells import (
     JUDGED_WHOLE,
     PSEUDONYM_PATTERN,
@@ -54,11 +60,11 @@ from supervise.national.cells import (
 )
 from supervise.pii import MASKS
 from supervise.semantics import literal
-from supervise.store.integrity import describe_missing, phase_missing
+from supervise.store.integrity import describe_missing
 from supervise.store.sql import Reference, references
 from supervise.tables import ATTENDEES, TABLES, Column, Table
 
-__all__ = ["ORDERED", "ParquetExports", "ParquetProvince", "quoted"]
+__all__ = ["ORDERED", "ParquetExports", "ParquetProvince", "prefixed", "quoted"]
 
 #: The rules spanning fields, by table: each pair must be in order (the first not after the
 #: second), as the model's ``check_order`` says. A test holds this to the model.
@@ -71,11 +77,59 @@ ORDERED: dict[str, tuple[tuple[str, str], ...]] = {
     "placements": (("starts_on", "ends_on"),),
     "credentials": (("issued_on", "expires_on"),),
 }
-_NEEDS_ATTENDEES = "a new session needs attendees (rows of session_attendees; in JSON a list)"
-_PHASED = ("activities", "sessions", "deliverables", "exemptions")
-_MASKED = (
-    "national IDs in this export are masked, so its people cannot be matched with other "
-    "provinces': export with --include-pii, or with --national-id-key for pseudonyms"
+_PHASED = checks.PHASE_TABLES
+# The messages an import gives for the same problems (exchange.load, exchange.gather and
+# exchange.columns word them; the property tests hold the two to each other).
+_T = Catalogue(
+    __name__,
+    {
+        "needs_attendees": (
+            "新的督导记录需要参加人员（session_attendees 表中的行；JSON 中为列表）",
+            "a new session needs attendees (rows of session_attendees; in JSON a list)",
+        ),
+        "masked": (
+            "此导出中的身份证号已打码，其人员无法与其他省份匹配：请用 --include-pii 导出，"
+            "或用 --national-id-key 导出假名",
+            "national IDs in this export are masked, so its people cannot be matched with "
+            "other provinces': export with --include-pii, or with --national-id-key for "
+            "pseudonyms",
+        ),
+        "repeat": (
+            "{table}：{count} 行与前面某行完全相同，只计一次",
+            "{table}: {count} row repeated an earlier row exactly and counted once",
+        ),
+        "repeats": (
+            "{table}：{count} 行与前面某行完全相同，只计一次",
+            "{table}: {count} rows repeated an earlier row exactly and counted once",
+        ),
+        "unknown_table": (
+            "未知的表 {name}；可用的表：{listed}",
+            "unknown table {name}; expected one of {listed}",
+        ),
+        "other_columns": (
+            "与本表的第一个文件列不同（此处：{layout}；第一个文件：{first}）；同一表的各文件须有相同的列",
+            "has other columns ({layout}) than the first file of this table ({first}); give "
+            "every file of one table the same columns",
+        ),
+        "missing": ("缺少必填值", "required value missing"),
+        "same_key": ("与{where}的键相同而其他值不同", "{where} has the same key and other values"),
+        "same_keys": (
+            "与{where}的键（{names}）相同而其他值不同",
+            "{where} has the same key ({names}) and other values",
+        ),
+        "same_key_by_name": (
+            "按环节名称读取后，与{where}的键相同而其他值不同",
+            "read by its phase name, has the key of {where} and other values",
+        ),
+        "unreadable_files": (
+            "无法读取 Parquet 文件：{error}",
+            "cannot read the Parquet files: {error}",
+        ),
+        "not_pseudonym": (
+            "必须是 64 位十六进制数字的假名，如文件所述（{scheme}）",
+            "must be a pseudonym of 64 hex digits, as the file says ({scheme})",
+        ),
+    },
 )
 
 
@@ -103,7 +157,7 @@ class ParquetProvince:
     folder: Path
     national_ids: str = "plain"
     files: dict[str, list[ParquetTable]] = attrs.Factory(dict)
-    warnings: list[str] = attrs.Factory(list)
+    warnings: list[Text] = attrs.Factory(list)
 
 
 @attrs.define
@@ -120,6 +174,8 @@ class _Table:
     verdicts: dict[str, Verdicts] = attrs.Factory(dict)
     wrong: set[tuple[int, int, int]] = attrs.Factory(set)  # rows breaking a rule across fields
     dropped: set[tuple[int, int, int]] = attrs.Factory(set)  # rows whose key an earlier row has
+    unphased: set[tuple[int, int, int]] = attrs.Factory(set)  # phase unknown to the program
+    renamed: bool = False  # some phase given by its name, read as its key
     repeats: dict[int, int] = attrs.Factory(dict)  # exact repeats, by province
 
 
@@ -182,8 +238,7 @@ class ParquetExports:
             return
         for province in self.provinces:
             province.warnings.extend(
-                f"{province.label}: {name}: {n} row{'s' if n > 1 else ''} repeated an earlier "
-                "row exactly and counted once"
+                prefixed(province.label, _T("repeats" if n > 1 else "repeat", table=name, count=n))
                 for name, t in self.tables.items()
                 if (n := t.repeats.get(province.order, 0))
             )
@@ -195,10 +250,13 @@ class ParquetExports:
             self._whole_records(found)
         for found in self.tables.values():
             self._keys(found)
+        for name in _PHASED:
+            self._phases(self.tables[name])
         self._attendees()
         for found in self.tables.values():
             self._references(found)
-            self._phases(found)
+        self._dates()
+        self._enrolled_attendees()
 
     def _unreadable(self, error: BaseException) -> None:
         """Name the files that cannot be read through, reading each whole (only now, on the
@@ -211,31 +269,39 @@ class ParquetExports:
                         for _ in pq.ParquetFile(read.path).iter_batches(batch_size=1 << 16):
                             pass
                     except (pa.ArrowException, OSError) as exc:
-                        reason = f"cannot read the Parquet file: {one_line(exc)}"
                         table = read.table.name if read.table else None
-                        self.problems.add(Problem(read.source, table, None, None, None, reason))
+                        problem = Problem(read.source, table, None, None, None, unreadable(exc))
+                        self.problems.add(problem)
                         found = True
         if not found:  # a file DuckDB reads but pyarrow does not, or the other way round
-            reason = f"cannot read the Parquet files: {one_line(error)}"
+            reason = _T("unreadable_files", error=one_line(error))
             self.problems.add(Problem("parquet", None, None, None, None, reason))
 
     def _files(self, province: ParquetProvince) -> None:
         """The readable files of each table, their columns judged; the rest are problems."""
-        listed = ", ".join(f"{t.name} ({t.zh})" for t in TABLES.values())
-        for path in parquet_files(province.folder):
-            source = f"{province.label}: {path.name}"
+        listed = Text(
+            ", ".join(f"{t.name} ({t.zh})" for t in TABLES.values()),
+            "、".join(f"{t.zh}（{t.name}）" for t in TABLES.values()),
+        )
+
+        def shown(name: str) -> str:
+            return f"{province.label}: {printable(name)}"
+
+        for path in folder_files(province.folder, self.problems, shown) or ():
+            source = shown(path.name)
             read = read_file(path, source, self.problems, pseudonyms=True)
             if read is None:
                 continue
             if read.table is None:
-                reason = f"unknown table {path.stem!r}; expected one of {listed}"
+                reason = _T("unknown_table", name=shown_in_both(path.stem), listed=listed)
                 self.problems.add(Problem(source, None, None, None, None, reason))
                 continue
             if read.table.name == "people":
                 note = read.metadata.get(b"supervise.national_id", b"plain")
                 province.national_ids = note.decode(errors="replace")
                 if province.national_ids == "masked":
-                    self.problems.add(Problem(source, "people", None, "national_id", None, _MASKED))
+                    problem = Problem(source, "people", None, "national_id", None, _T("masked"))
+                    self.problems.add(problem)
             if read.columns is None:
                 continue
             siblings = province.files.setdefault(read.table.name, [])
@@ -252,10 +318,7 @@ class ParquetExports:
         table = first.table
         these = [c for c in table.names if c in other.columns.names]
         before = [c for c in table.names if c in first.columns.names]
-        reason = (
-            f"has other columns ({', '.join(these)}) than the first file of this table "
-            f"({', '.join(before)}); give every file of one table the same columns"
-        )
+        reason = _T("other_columns", layout=", ".join(these), first=", ".join(before))
         self.problems.add(Problem(other.source, table.name, None, None, None, reason))
         return False
 
@@ -391,10 +454,11 @@ class ParquetExports:
         self, found: _Table, column: Column, province: int, file: int, row: int, value: Any
     ) -> None:
         """A problem for the cell, if the model refused its value or it is empty but required."""
+        reason: str
         if value is None:
             if not column.required:
                 return
-            reason, shown = "required value missing", None
+            reason, shown = _T("missing"), None
         elif value in found.verdicts[column.name].bad:
             reason, shown = found.verdicts[column.name].bad[value]
         else:
@@ -437,9 +501,7 @@ class ParquetExports:
         }
         others = [v for v in values if v not in odd]
         verdicts = judge(found.table, column, others)
-        reason = (
-            f"must be a pseudonym of 64 hex digits, as the file says ({hashed[0].national_ids})"
-        )
+        reason = _T("not_pseudonym", scheme=hashed[0].national_ids)
         verdicts.bad.update({v: (reason, f"{v[:8]}…") for v in odd})
         return verdicts
 
@@ -459,6 +521,12 @@ class ParquetExports:
         """The rows as the store keeps them; refused cells NULL, ``_bad_cell`` marking them."""
         table = found.table
         joins, cells, bad = [], [], []
+        if table.name in _PHASED:  # phases given by name, read as keys (filled by _phases)
+            names = f"pq_{table.name}_phase_names"
+            self._register(names, _NO_NAMES)
+            joins.append(
+                f"LEFT JOIN {names} pn ON pn.p = t._p AND pn.c = t.cohort_id AND pn.given = t.phase"
+            )
         for n, column in enumerate(table.columns):
             c = f"t.{quoted(column.name)}"
             verdicts = found.verdicts.get(column.name, Verdicts({}, {}))
@@ -477,10 +545,13 @@ class ParquetExports:
                 value = f"CASE WHEN {refused} THEN NULL ELSE {value} END"
             if column.required and column.name in found.layout:
                 bad.append(f"{c} IS NULL")
+            if column.name == "phase" and table.name in _PHASED:
+                value = f"coalesce(pn.key, {value})"
             cells.append(f"{value} AS {quoted(column.name)}")
         flag = " OR ".join(bad) or "false"
+        given = ", t.phase AS _phase_given" if table.name in _PHASED else ""
         return (
-            f"SELECT t._p, t._prefix, t._file, t._row, {', '.join(cells)}, "
+            f"SELECT t._p, t._prefix, t._file, t._row, {', '.join(cells)}{given}, "
             f"coalesce({flag}, false) AS _bad_cell FROM {found.raw} t {' '.join(joins)}"
         )
 
@@ -513,22 +584,73 @@ class ParquetExports:
                 for error in _leaves(exc):
                     field = getattr(error, "field", None)
                     shown = _shown(field or "", record.get(field or ""))
-                    reason = error.reason if isinstance(error, InvalidRecord) else str(error)
+                    reason = error.reason if isinstance(error, InvalidRecord) else reason_of(error)
                     self.problems.add(Problem(source, found.table.name, row, field, shown, reason))
 
     # -- keys ----------------------------------------------------------------------------------
 
-    def _good(self, found: _Table) -> str:
-        """The rows whose cells and rules across fields passed."""
-        if not found.wrong:
+    def _good(self, found: _Table, *, kept: bool = False) -> str:
+        """The rows whose cells and rules across fields passed; with ``kept``, only those an
+        import keeps (not rows whose key an earlier row has, nor rows whose phase their
+        cohort's program lacks)."""
+        out = set(found.wrong)
+        if kept:
+            out |= found.dropped | found.unphased
+        if not out:
             return f"SELECT * FROM {found.view} WHERE NOT _bad_cell"
-        name = f"pq_{found.table.name}_wrong"
-        p, f, r = (list(x) for x in zip(*sorted(found.wrong), strict=True))
+        name = f"pq_{found.table.name}_out"
+        p, f, r = (list(x) for x in zip(*sorted(out), strict=True))
         self.con.register(name, pa.table({"p": p, "f": f, "r": r}))
         return (
             f"SELECT * FROM {found.view} v WHERE NOT _bad_cell AND NOT EXISTS "
             f"(SELECT 1 FROM {name} w WHERE w.p = v._p AND w.f = v._file AND w.r = v._row)"
         )
+
+    def _read(self, found: _Table, columns: Sequence[str]) -> str:
+        """Each province's last value of ``columns`` per ``found``'s first column among them
+        (a key), as an import reads parents it may not keep: from the rows it keeps, then
+        from rows with a refused cell (whose refused cells are empty), the last one winning;
+        rows repeating a key are not read, nor rows where one of ``columns`` is empty.
+        Columns ``_p``, then ``columns``."""
+        if not set(columns) <= set(found.layout):
+            nulls = ", ".join(f"NULL AS {quoted(c)}" for c in columns)
+            return f"SELECT NULL::BIGINT AS _p, {nulls} WHERE false"
+        kept = self._dropped_relation(found)
+        partial = self._wrong_relation(found)
+        *keys, value = columns
+        order = (
+            f"(CASE WHEN _bad_cell OR EXISTS (SELECT 1 FROM {partial} w WHERE w.p = v._p "
+            "AND w.f = v._file AND w.r = v._row) THEN 1 ELSE 0 END) * 1099511627776 "
+            "+ _file * 4294967296 + _row"
+        )
+        listed = ", ".join(quoted(k) for k in keys)
+        filled = " AND ".join(f"{quoted(c)} IS NOT NULL" for c in columns)
+        return (
+            f"SELECT _p, {listed}, arg_max({quoted(value)}, {order}) AS {quoted(value)} "
+            f"FROM {found.view} v WHERE {filled} AND NOT EXISTS (SELECT 1 FROM {kept} d "
+            "WHERE d.p = v._p AND d.f = v._file AND d.r = v._row) GROUP BY ALL"
+        )
+
+    def _dropped_relation(self, found: _Table) -> str:
+        return self._rows_relation(f"pq_{found.table.name}_dropped", found.dropped)
+
+    def _wrong_relation(self, found: _Table) -> str:
+        return self._rows_relation(f"pq_{found.table.name}_wrong", found.wrong)
+
+    def _rows_relation(self, name: str, rows: set[tuple[int, int, int]]) -> str:
+        """A registered relation ``name`` of (``p``, ``f``, ``r``): province, file, row."""
+        ordered = sorted(rows)
+        self.con.register(
+            name,
+            pa.table(
+                {
+                    "p": pa.array([x[0] for x in ordered], pa.int64()),
+                    "f": pa.array([x[1] for x in ordered], pa.int64()),
+                    "r": pa.array([x[2] for x in ordered], pa.int64()),
+                }
+            ),
+        )
+        return name
 
     def _keys(self, found: _Table) -> None:
         """Rows of a province sharing a key must be equal: a repeat counts once, another
@@ -569,13 +691,15 @@ class ParquetExports:
                 found.repeats[province] = found.repeats.get(province, 0) + 1
                 continue
             source, before = found.sources[province, file], found.sources[province, earlier[0]]
-            where = f"row {earlier[1]}" if before == source else f"{before} row {earlier[1]}"
+            where = at_row("row", earlier[1])
+            if before != source:
+                where = Text(f"{before} {where.en}", f"{before} {where.zh}")
             if len(at) == 1:
                 field: str | None = table.key[0]
-                reason = f"{where} has the same key and other values"
+                reason = _T("same_key", where=where)
             else:
                 field = None
-                reason = f"{where} has the same key ({', '.join(table.key)}) and other values"
+                reason = _T("same_keys", where=where, names=", ".join(table.key))
             self.problems.add(Problem(source, table.name, row, field, value, reason))
 
     def _proved_unique(self, province: ParquetProvince, found: _Table) -> bool:
@@ -596,21 +720,20 @@ class ParquetExports:
         if "id" not in sessions.layout:
             return
         listed = (
-            self._good(attendees)
+            self._good(attendees, kept=True)
             if "session_id" in attendees.layout
             else "SELECT NULL AS _p, NULL AS session_id WHERE false"
         )
         rows = self.con.sql(
-            f"SELECT s._p, s._file, s._row FROM ({self._good(sessions)}) s "
+            f"SELECT s._p, s._file, s._row FROM ({self._good(sessions, kept=True)}) s "
             f"LEFT JOIN (SELECT DISTINCT _p, session_id FROM ({listed})) a "
             "ON a._p = s._p AND a.session_id = s.id "
             "WHERE a.session_id IS NULL ORDER BY s._p, s._file, s._row"
         ).fetchall()
         for province, file, row in rows:
-            if (province, file, row) not in sessions.dropped:
-                source = sessions.sources[province, file]
-                problem = Problem(source, "sessions", row, ATTENDEES_FIELD, None, _NEEDS_ATTENDEES)
-                self.problems.add(problem)
+            source = sessions.sources[province, file]
+            reason = _T("needs_attendees")
+            self.problems.add(Problem(source, "sessions", row, ATTENDEES_FIELD, None, reason))
 
     # -- references ----------------------------------------------------------------------------
 
@@ -651,67 +774,214 @@ class ParquetExports:
                 source = found.sources[province, file]
                 self.problems.add(Problem(source, found.table.name, row, field, value, reason))
 
+    # -- phases ------------------------------------------------------------------------------
+
     def _phases(self, found: _Table) -> None:
-        """A record's phase must be a phase of its cohort's program."""
-        if found.table.name not in _PHASED or not {"cohort_id", "phase"} <= set(found.layout):
+        """A record's phase must be a phase of its cohort's program, by key or by the name of
+        exactly one of its phases (then read as its key, as an import reads it)."""
+        if not {"cohort_id", "phase"} <= set(found.layout):
             return
-        program_of = self._programs_of_cohorts()
-        known: dict[tuple[int, str], set[str]] = {}
-        phases = self.tables["phases"]
-        if {"program_id", "key"} <= set(phases.layout):
-            for province, program, key in self.con.sql(
-                f"SELECT DISTINCT _p, program_id, key FROM {phases.view} WHERE key IS NOT NULL"
-            ).fetchall():
-                known.setdefault((province, program), set()).add(key)
-        # The few (cohort, phase) pairs first; rows only for a pair that is wrong.
+        program_of = self._cohort_values("program_id")
+        phases = self._phase_catalogue()
+        names: dict[tuple[int, str], dict[str, list[str]]] = {}
+        # The few (cohort, phase) pairs first; rows only for a pair given by name or wrong.
         pairs = self.con.sql(
             f"SELECT DISTINCT _p, cohort_id, phase FROM {found.view} "
             "WHERE cohort_id IS NOT NULL AND phase IS NOT NULL"
         ).fetchall()
-        wrong = {}
+        wrong: dict[tuple[int, str, str], Text] = {}
+        renamed: dict[tuple[int, str, str], str] = {}
         for province, cohort, phase in pairs:
             program = program_of.get((province, cohort))
-            if program is not None and phase not in known.get((province, program), set()):
-                wrong[province, cohort, phase] = program
-        if not wrong:
-            return
+            if program is None:
+                continue  # a missing cohort is reported by its reference
+            keys = phases.get((province, program), {})
+            if phase in keys:
+                continue
+            by_name = names.get((province, program))
+            if by_name is None:
+                by_name = names[province, program] = {}
+                for key, name in keys.items():
+                    by_name.setdefault(normalise(name), []).append(key)
+            found_keys = by_name.get(normalise(phase), [])
+            if len(found_keys) == 1:
+                renamed[province, cohort, phase] = found_keys[0]
+            elif found_keys:
+                wrong[province, cohort, phase] = checks.ambiguous_phase(program, phase, found_keys)
+            else:
+                wrong[province, cohort, phase] = checks.unknown_phase(cohort, program, phase, keys)
+        if wrong:
+            self._unknown_phases(found, wrong)
+        if renamed:
+            self._rename_phases(found, renamed)
+
+    def _unknown_phases(self, found: _Table, wrong: dict[tuple[int, str, str], Text]) -> None:
         p, c, k = (list(x) for x in zip(*wrong, strict=True))
-        self._register(f"pq_{found.table.name}_wrong_phases", pa.table({"p": p, "c": c, "k": k}))
+        name = f"pq_{found.table.name}_wrong_phases"
+        self.con.register(name, pa.table({"p": p, "c": c, "k": k}))
         rows = self.con.sql(
             f"SELECT _p, _file, _row, cohort_id, phase FROM {found.view} t "
-            f"WHERE EXISTS (SELECT 1 FROM pq_{found.table.name}_wrong_phases w "
+            f"WHERE EXISTS (SELECT 1 FROM {name} w "
             "WHERE w.p = t._p AND w.c = t.cohort_id AND w.k = t.phase) ORDER BY _p, _file, _row"
         ).fetchall()
         for province, file, row, cohort, phase in rows:
             if (province, file, row) in found.dropped:
                 continue
-            program = wrong[province, cohort, phase]
-            reason = phase_missing(cohort, program, phase, known.get((province, program), set()))
+            found.unphased.add((province, file, row))
             source = found.sources[province, file]
+            reason = wrong[province, cohort, phase]
             self.problems.add(Problem(source, found.table.name, row, "phase", phase, reason))
 
-    def _programs_of_cohorts(self) -> dict[tuple[int, str], str | None]:
-        """Each cohort's program, read as the import reads it: from the rows it keeps, then
-        from rows with a refused cell (whose refused cells are empty), the last one winning;
-        rows repeating a key are not read."""
-        cohorts = self.tables["cohorts"]
-        if not {"id", "program_id"} <= set(cohorts.layout):
-            return {}
+    def _rename_phases(self, found: _Table, renamed: dict[tuple[int, str, str], str]) -> None:
+        """Read phases given by name as their keys (the view reads the names from now on); a
+        row whose key then equals an earlier row's is a repeat, or a problem when its other
+        values differ."""
+        p, c, given = (list(x) for x in zip(*renamed, strict=True))
+        names = f"pq_{found.table.name}_phase_names"
+        self._register(
+            names, pa.table({"p": p, "c": c, "given": given, "key": list(renamed.values())})
+        )
+        found.renamed = True
+        table = found.table
+        if "phase" not in table.key:
+            return
+        # Keys with the phase as given are unique (checked): only a renamed row may now
+        # share its key with another, the rows an import keeps in order, renamed ones last.
+        key = ", ".join(quoted(k) for k in table.key)
+        columns = ", ".join(quoted(c) for c in found.layout)
+        good = self._good(found, kept=True)
         rows = self.con.sql(
-            f"SELECT _p, _file, _row, _bad_cell, id, program_id FROM {cohorts.view} "
-            "ORDER BY _p, _file, _row"
+            f"SELECT _p, _file, _row, _phase_given, {columns} FROM ({good}) g "
+            f"WHERE ({'_p, ' + key}) IN (SELECT _p, {key} FROM ({good}) GROUP BY ALL "
+            "HAVING count(*) > 1) "
+            "ORDER BY _phase_given IS DISTINCT FROM phase, _p, _file, _row"
         ).fetchall()
-        kept: list[tuple[int, str, str | None]] = []
-        partial: list[tuple[int, str, str | None]] = []
-        for province, file, row, bad, cohort, program in rows:
-            if (province, file, row) in cohorts.dropped:
+        at = [found.layout.index(k) for k in table.key]
+        first: dict[Any, tuple[int, int, tuple[Any, ...]]] = {}
+        for province, file, row, phase_given, *values in rows:
+            stored = tuple(map(json_cell, values))
+            value = tuple(stored[i] for i in at)
+            earlier = first.setdefault((province, value), (file, row, stored))
+            if earlier[:2] == (file, row):
                 continue
-            wrong = bad or (province, file, row) in cohorts.wrong
-            (partial if wrong else kept).append((province, cohort, program))
-        found: dict[tuple[int, str], str | None] = {}
-        for province, cohort, program in dict.fromkeys([*kept, *partial]):
-            found[province, cohort] = program
+            found.dropped.add((province, file, row))
+            if earlier[2] == stored:
+                found.repeats[province] = found.repeats.get(province, 0) + 1
+                continue
+            source = found.sources[province, file]
+            before = found.sources[province, earlier[0]]
+            at_first = at_row("row", earlier[1])
+            where = Text(f"{before} {at_first.en}", f"{before} {at_first.zh}")
+            reason = _T("same_key_by_name", where=where)
+            self.problems.add(Problem(source, table.name, row, "phase", phase_given, reason))
+
+    def _cohort_values(self, column: str) -> dict[tuple[int, str], Any]:
+        """Each cohort's ``column``, by province and cohort id, as an import reads it."""
+        cohorts = self.tables["cohorts"]
+        return {
+            (province, cohort): value
+            for province, cohort, value in self.con.sql(
+                self._read(cohorts, ["id", column])
+            ).fetchall()
+        }
+
+    def _phase_catalogue(self) -> dict[tuple[int, str], dict[str, str]]:
+        """Each program's phases (key: name, in the order an import meets them), by province
+        and program id."""
+        phases = self.tables["phases"]
+        found: dict[tuple[int, str], dict[str, str]] = {}
+        if not {"program_id", "key", "name"} <= set(phases.layout):
+            return found
+        partial = self._wrong_relation(phases)
+        kept = self._dropped_relation(phases)
+        rows = self.con.sql(
+            f"SELECT _p, program_id, key, name FROM {phases.view} v "
+            "WHERE program_id IS NOT NULL AND key IS NOT NULL AND name IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {kept} d WHERE d.p = v._p AND d.f = v._file "
+            "AND d.r = v._row) "
+            f"ORDER BY _p, _bad_cell OR EXISTS (SELECT 1 FROM {partial} w WHERE w.p = v._p "
+            "AND w.f = v._file AND w.r = v._row), _file, _row"
+        ).fetchall()
+        for province, program, key, name in rows:
+            found.setdefault((province, program), {})[key] = name
         return found
+
+    # -- dates and attendance ------------------------------------------------------------------
+
+    def _dates(self) -> None:
+        """Records dated before their cohort starts are problems; before their trainee's
+        enrolment, a warning per file (as an import says both)."""
+        starts = self._read(self.tables["cohorts"], ["id", "starts_on"])
+        enrolled = self._read(self.tables["enrollments"], ["person_id", "cohort_id", "enrolled_on"])
+        for table, column in checks.DATED:
+            found = self.tables[table]
+            if not {"cohort_id", column} <= set(found.layout):
+                continue
+            day = quoted(column)
+            person = "person_id" in found.layout
+            since = "e.enrolled_on" if person else "NULL::DATE"
+            join = (
+                f"LEFT JOIN ({enrolled}) e ON e._p = r._p AND e.person_id = r.person_id "
+                "AND e.cohort_id = r.cohort_id"
+                if person
+                else ""
+            )
+            rows = self.con.sql(
+                f"SELECT r._p, r._file, r._row, r.cohort_id, r.{day}, s.starts_on, {since} "
+                f"FROM ({self._good(found, kept=True)}) r "
+                f"LEFT JOIN ({starts}) s ON s._p = r._p AND s.id = r.cohort_id {join} "
+                f"WHERE r.{day} < s.starts_on OR r.{day} < {since} "
+                "ORDER BY r._p, r._file, r._row"
+            ).fetchall()
+            early: dict[tuple[int, int], list[int]] = {}
+            for province, file, row, cohort, on, start, enrolment in rows:
+                source = found.sources[province, file]
+                if start is not None and on < start:
+                    reason = checks.before_cohort(cohort, start.isoformat())
+                    problem = Problem(source, table, row, column, on.isoformat(), reason)
+                    self.problems.add(problem)
+                elif enrolment is not None and on < enrolment:
+                    early.setdefault((province, file), []).append(row)
+            for (province, file), numbers in early.items():
+                text = checks.before_enrolment(found.sources[province, file], "row", numbers)
+                self._warn(province, text)
+
+    def _enrolled_attendees(self) -> None:
+        """An attendee must be enrolled in the session's cohort (a problem); attending
+        before the enrolment is a warning per file."""
+        attendees, sessions = self.tables[ATTENDEES.name], self.tables["sessions"]
+        if not {"session_id", "person_id"} <= set(attendees.layout):
+            return
+        if not {"id", "cohort_id", "on"} <= set(sessions.layout):
+            return
+        enrolled = self._read(self.tables["enrollments"], ["person_id", "cohort_id", "enrolled_on"])
+        rows = self.con.sql(
+            f"SELECT a._p, a._file, a._row, a.session_id, a.person_id, s.cohort_id, s.on, "
+            f"e.enrolled_on FROM ({self._good(attendees, kept=True)}) a "
+            f"JOIN ({self._good(sessions, kept=True)}) s ON s._p = a._p AND s.id = a.session_id "
+            f"LEFT JOIN ({enrolled}) e ON e._p = a._p AND e.person_id = a.person_id "
+            "AND e.cohort_id = s.cohort_id "
+            "WHERE e.enrolled_on IS NULL OR s.on < e.enrolled_on "
+            "ORDER BY a._p, a._file, a._row"
+        ).fetchall()
+        early: dict[tuple[int, int], list[int]] = {}
+        for province, file, row, session, person, cohort, _on, enrolment in rows:
+            source = attendees.sources[province, file]
+            if enrolment is None:
+                reason = checks.not_enrolled(person, cohort, session)
+                problem = Problem(source, ATTENDEES.name, row, "person_id", person, reason)
+                self.problems.add(problem)
+            else:
+                early.setdefault((province, file), []).append(row)
+        for (province, file), numbers in early.items():
+            text = checks.attended_before(attendees.sources[province, file], "row", numbers)
+            self._warn(province, text)
+
+    def _warn(self, order: int, text: Text) -> None:
+        """A warning about the province ``order``'s files (their names say which)."""
+        for province in self.provinces:
+            if province.order == order:
+                province.warnings.append(text)
 
 
 def keys_increase(path: Path, columns: list[str]) -> bool:
@@ -753,10 +1023,35 @@ def _raw_type(column: Column) -> str:
     kind = arrow_type(column)
     if pa.types.is_decimal(kind):
         return f"DECIMAL({kind.precision}, {kind.scale})"
-    return {"text": "VARCHAR", "integer": "BIGINT", "real": "DOUBLE", "date": "DATE"}[column.kind]
+    return {
+        "text": "VARCHAR",
+        "integer": "BIGINT",
+        "real": "DOUBLE",
+        "date": "DATE",
+        "boolean": "BOOLEAN",
+    }[column.kind]
+
+
+_NO_NAMES = pa.table(
+    {
+        "p": pa.array([], pa.int64()),
+        "c": pa.array([], pa.string()),
+        "given": pa.array([], pa.string()),
+        "key": pa.array([], pa.string()),
+    }
+)
+
+
+def prefixed(label: str, text: Text | str) -> Text:
+    """``text`` of the province ``label``, in both languages: ``ningxia: ...``."""
+    if isinstance(text, Text):
+        return Text(f"{label}: {text.en}", f"{label}: {text.zh}")
+    return Text(f"{label}: {text}", f"{label}: {text}")
 
 
 def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str):
         return literal.text(value)
     return literal.number(value)

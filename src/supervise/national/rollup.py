@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from supervise.core.eligibility import EligibilityReport
 from supervise.core.outcomes import OutcomeTally
-from supervise.core.policy import Policy, load_policy
+from supervise.core.policy import Policy, VersionedPolicy, load_policy
 from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress
 from supervise.core.targets import Target, TargetStatus, history_dates, target_status, year_before
 from supervise.core.tiers import TierCounts
@@ -32,17 +32,31 @@ from supervise.engine.structure import outcomes, target_count, tiers
 from supervise.errors import ExportsRefused, NotFound
 from supervise.exchange.parquet import is_parquet_folder
 from supervise.exchange.problems import Problem, Problems
+from supervise.lang import Catalogue, Text
 from supervise.national.imported import ImportedProvince
 from supervise.national.matching import MAP, Matches, match_people
 from supervise.national.parquet import ParquetExports, ParquetProvince
 from supervise.national.source import ProvincesSource
-from supervise.pseudonym import MatchingKey
+from supervise.pseudonym import ProtectionKey
 from supervise.semantics import literal
 from supervise.tables import TABLES
 
 __all__ = ["National", "ProvinceExport", "label_of", "open_exports"]
 
 _FILE_SUFFIXES = (".json", ".xlsx", ".xlsm", ".csv", ".zip", ".parquet")
+_T = Catalogue(
+    __name__,
+    {
+        "same_name": (
+            "另一个导出 {other} 的名称相同：请为每个省的导出取各自的名称",
+            "another export, {other}, has the same name: give each province's export its own name",
+        ),
+        "bad_label": (
+            "省份标签（导出的名称）不能为空，也不能含有 ':'",
+            "a province's label (its export's name) must be non-empty, with no ':'",
+        ),
+    },
+)
 
 
 @attrs.frozen
@@ -65,7 +79,7 @@ def label_of(path: Path) -> str:
 
 
 def open_exports(
-    paths: Iterable[str | os.PathLike[str]], key: MatchingKey | None = None
+    paths: Iterable[str | os.PathLike[str]], key: ProtectionKey | None = None
 ) -> National:
     """Open the provinces' exports at ``paths`` for a roll-up (see :class:`National`)."""
     return National(paths, key)
@@ -79,9 +93,10 @@ class National:
     place by DuckDB: the fast way at national scale), or a CSV folder, ZIP, JSON or XLSX
     file (read by the import, in memory). Its name, without a suffix, is the province's label:
     every id of the province becomes ``label:id`` (``ningxia:t2024-08``), since provinces
-    choose their ids alone. People with the same national ID (or, for exports written with a
-    matching ``key``, the same pseudonym) are one person, known by the id of the first
-    province given that holds them.
+    choose their ids alone. People with the same national ID (or the same pseudonym, for
+    exports written with pseudonyms: ``key`` is the shared key, needed only to match
+    provinces that sent numbers with those that sent pseudonyms) are one person, known by
+    the id of the first province given that holds them.
 
     Every export is checked as an import checks it; any problem in any of them raises
     :class:`~supervise.errors.ExportsRefused` listing every problem, and nothing is answered.
@@ -98,7 +113,7 @@ class National:
     """
 
     def __init__(
-        self, paths: Iterable[str | os.PathLike[str]], key: MatchingKey | None = None
+        self, paths: Iterable[str | os.PathLike[str]], key: ProtectionKey | None = None
     ) -> None:
         self._source = ProvincesSource()
         # The checks run on a connection of their own, closed before any answer: closing it
@@ -115,7 +130,7 @@ class National:
         self._source.show(parts)
 
     def _open(
-        self, con: duckdb.DuckDBPyConnection, paths: list[Path], key: MatchingKey | None
+        self, con: duckdb.DuckDBPyConnection, paths: list[Path], key: ProtectionKey | None
     ) -> tuple[list[ParquetExports | ImportedProvince], pa.Table]:
         """Read and check every export (on ``con``) and match people; the parts that hold
         the provinces' rows, and the people mapped to another row's person."""
@@ -129,12 +144,7 @@ class National:
         for order, path in enumerate(paths):
             label = label_of(path)
             if not label or ":" in label or label in seen:
-                reason = (
-                    f"another export, {seen[label]}, has the same name: give each province's "
-                    "export its own name"
-                    if label in seen
-                    else "a province's label (its export's name) must be non-empty, with no ':'"
-                )
+                reason = _T("same_name", other=seen[label]) if label in seen else _T("bad_label")
                 problems.add(Problem(f"{label}: {path}", None, None, None, None, reason))
                 continue
             seen[label] = path
@@ -154,7 +164,8 @@ class National:
             self.matches = match_people(con, provinces, parts, key, problems)
         if problems:
             raise ExportsRefused(problems.listed(), problems.total)
-        self.warnings: list[str] = [w for p in provinces for w in p.warnings]
+        #: What the checks noted but accepted, each in both languages, naming its province.
+        self.warnings: list[Text] = [w for p in provinces for w in p.warnings]
         self.provinces = tuple(
             ProvinceExport(
                 p.label,
@@ -197,7 +208,7 @@ class National:
         }
         for item in wanted:
             if item not in found:
-                raise NotFound(kind, item)
+                raise NotFound(kind, item, record_zh=TABLES[table].zh)
 
     def cohorts_of(self, program: str) -> list[str]:
         """The ids of ``program``'s cohorts."""
@@ -260,17 +271,22 @@ class National:
 
     def eligibility(
         self,
-        policy: Policy | str | os.PathLike[str],
+        policy: Policy | VersionedPolicy | str | os.PathLike[str],
         as_of: date | str | None = None,
         people: Iterable[str] | None = None,
         cohort: str | None = None,
+        version: str | None = None,
     ) -> EligibilityReport:
         """Who qualifies under ``policy`` on ``as_of``, counting what each person did in every
-        province, and what everyone else is missing."""
-        chosen = policy if isinstance(policy, Policy) else load_policy(policy)
+        province, and what everyone else is missing. As for a registry, the policy's version
+        in force on ``as_of`` decides (:class:`~supervise.PolicyError` when none is), unless
+        ``version`` names one."""
+        chosen = load_policy(policy) if isinstance(policy, str | os.PathLike) else policy
+        day = _day(as_of)
+        in_force = chosen.select(version) if version is not None else chosen.in_force(day)
         if cohort is not None:
             self._check("cohorts", "Cohort", [cohort])
-        return eligibility(self.engine, chosen, _day(as_of), people, cohort)
+        return eligibility(self.engine, in_force, day, people, cohort)
 
     def cohorts_progress(
         self,

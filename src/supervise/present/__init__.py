@@ -1,22 +1,35 @@
-"""Formatting of results for people: text tables, CSV rows, HTML fragments.
+"""Formatting of results for people: terminal tables, CSV rows, HTML, DataFrames.
 
-Pure string building with no I/O; result objects use it for ``__str__`` and
-``_repr_html_``, and the CLI for its output.
+Pure formatting with no I/O and no decisions: every figure comes from a result, every word
+from a :class:`~supervise.lang.Catalogue` in Chinese and English. Results reach these views
+through :mod:`supervise._display`; the CLI calls them directly. HTML is rendered from the
+Jinja2 templates in ``supervise/present/templates`` (:mod:`supervise.present.html`), loaded
+only when HTML is asked for, so terminal output never imports Jinja2.
 """
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "check_lang", "percent"]
+from collections.abc import Callable
+from typing import Any
 
-#: Languages every view is available in.
-LANGS = ("zh", "en")
+from supervise.lang import LANGS, Catalogue, localize, resolve
+
+__all__ = ["LANGS", "check_lang", "percent", "sayer"]
 
 
-def check_lang(lang: str) -> str:
-    """``lang`` if it is ``"zh"`` or ``"en"``; otherwise a ``ValueError``."""
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
-    return lang
+def check_lang(lang: str | None) -> str:
+    """``zh`` or ``en``: ``lang`` when given, else the language setting
+    (:func:`supervise.lang.resolve`); anything else is a ``ValueError``."""
+    return resolve(lang)
+
+
+def sayer(catalogue: Catalogue, lang: str) -> Callable[..., str]:
+    """``say(key, **values)``: the message ``key`` of ``catalogue`` in ``lang``."""
+
+    def say(key: str, /, **values: Any) -> str:
+        return localize(catalogue(key, **values), lang)
+
+    return say
 
 
 def percent(fraction: float | None) -> str:
@@ -24,7 +37,3 @@ def percent(fraction: float | None) -> str:
     if fraction is None:
         return "-"
     return f"{int(fraction * 100 + 1e-9)}%"
-
-
-# Last, once check_lang and percent exist: the views import them.
-from supervise.present import _register  # noqa: E402, F401

@@ -10,7 +10,7 @@ does not require are NaN. docs/notebooks-and-reports.md lists every column.
 >>> registry = supervise.open(); _ = ningxia.build(registry)
 >>> df = registry.cohort_progress("nx-2024-b2", "2024-10-15").to_pandas()
 >>> df.shape, list(df.columns[:4])
-((155, 20), ['cohort_id', 'as_of', 'person_id', 'name'])
+((155, 30), ['cohort_id', 'as_of', 'person_id', 'name'])
 """
 
 from __future__ import annotations
@@ -18,19 +18,18 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from supervise.errors import MissingExtra
 from supervise.model import REQUIREMENT_NAMES
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pandas import DataFrame
 
     from supervise.core.eligibility import EligibilityReport
     from supervise.core.outcomes import OutcomeTally
     from supervise.core.progress import CohortProgress
     from supervise.core.targets import TargetStatus
+    from supervise.core.teams import TeamsProgress
     from supervise.core.tiers import TierCounts
 
 __all__ = [
@@ -41,6 +40,7 @@ __all__ = [
     "progress_frame",
     "require_pandas",
     "target_frame",
+    "teams_frame",
     "tiers_frame",
 ]
 
@@ -72,8 +72,12 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
 
     - ``trainee_phases``: one row per trainee and phase, the columns of the CSV export
       (``supervise.present.progress.CSV_COLUMNS``; figures a phase does not require null);
-    - ``trainees``: one row per trainee (person_id, name, team, status, progress, behind).
+    - ``trainees``: one row per trainee (person_id, name, team, status, progress, behind,
+      projected_completion, at_risk).
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     from supervise.core.progress import TraineeRows
 
     _choose(table, ("trainee_phases", "trainees"), "CohortProgress.to_arrow")
@@ -89,6 +93,8 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
             "status": trainees.column("trainee_status").cast(pa.string()),
             "progress": trainees.column("progress"),
             "behind": trainees.column("trainee_behind"),
+            "projected_completion": trainees.column("projected_completion"),
+            "at_risk": trainees.column("trainee_at_risk"),
         }
     )
     if table == "trainees":
@@ -107,7 +113,7 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
     columns["phase"] = pa.array([p.key for _ in range(count) for p in plan], pa.string())
     columns["phase_status"] = phases.column("status").cast(pa.string())
     columns["fraction"] = phases.column("fraction")
-    columns["expected"] = phases.column("expected")
+    columns["expected"] = pa.array([p.expected for _ in range(count) for p in plan], pa.float64())
     for name in REQUIREMENT_NAMES:
         wanted = pa.array([name in p.required for _ in range(count) for p in plan], pa.bool_())
         achieved = phases.column(name).cast(pa.float64())
@@ -116,6 +122,18 @@ def progress_arrow(result: CohortProgress, table: str = "trainee_phases") -> pa.
         columns[f"required_{name}"] = pa.array(
             [p.required.get(name) for _ in range(count) for p in plan], pa.float64()
         )
+    for name in REQUIREMENT_NAMES:
+        wanted = pa.array([name in p.required for _ in range(count) for p in plan], pa.bool_())
+        pending = phases.column(f"pending_{name}").cast(pa.float64())
+        columns[f"pending_{name}"] = pc.if_else(wanted, pending, pa.scalar(None, pa.float64()))
+    columns["group_sessions"] = phases.column("group_sessions").cast(pa.int64())
+    columns["max_group_sessions"] = pa.array(
+        [p.max_group_sessions for _ in range(count) for p in plan], pa.int64()
+    )
+    columns["projected"] = phases.column("projected")
+    columns["at_risk"] = phases.column("at_risk")
+    columns["projected_completion"] = repeated.column("projected_completion")
+    columns["trainee_at_risk"] = repeated.column("at_risk")
     return pa.table(columns)
 
 
@@ -145,8 +163,16 @@ def progress_frame(result: CohortProgress, table: str = "trainee_phases") -> Dat
 
             df = pd.DataFrame(csv_rows(result), columns=list(CSV_COLUMNS))
         df["as_of"] = pd.to_datetime(df["as_of"])
-        for name in (*REQUIREMENT_NAMES, *(f"required_{n}" for n in REQUIREMENT_NAMES)):
+        for name in ("projected", "projected_completion"):
+            df[name] = pd.to_datetime(df[name])
+        for name in (
+            *REQUIREMENT_NAMES,
+            *(f"required_{n}" for n in REQUIREMENT_NAMES),
+            *(f"pending_{n}" for n in REQUIREMENT_NAMES),
+        ):
             df[name] = df[name].astype("float64")
+        for name in ("group_sessions", "max_group_sessions"):
+            df[name] = df[name].astype("Int64")
         df["team"] = df["team"].astype("object")
         return df.astype({"phase": phase_type, "phase_status": status_type, "status": trainee_type})
     if table == "trainees":
@@ -159,12 +185,27 @@ def progress_frame(result: CohortProgress, table: str = "trainee_phases") -> Dat
                 "progress": t.progress,
                 "behind": t.behind,
                 "complete": t.complete,
+                "projected_completion": t.projected_completion,
+                "at_risk": t.at_risk,
                 **{p.key: p.fraction for p in t.phases},
             }
             for t in result.trainees
         ]
-        columns = ["person_id", "name", "team", "status", "progress", "behind", "complete", *keys]
-        return pd.DataFrame(rows, columns=columns).astype({"status": trainee_type})
+        columns = [
+            "person_id",
+            "name",
+            "team",
+            "status",
+            "progress",
+            "behind",
+            "complete",
+            "projected_completion",
+            "at_risk",
+            *keys,
+        ]
+        df = pd.DataFrame(rows, columns=columns).astype({"status": trainee_type})
+        df["projected_completion"] = pd.to_datetime(df["projected_completion"])
+        return df
     if table == "phases":
         counts = result.phase_counts()
         rows = [{"phase": key, "name": name, **counts[key]} for key, name in result.phases]
@@ -176,21 +217,21 @@ def progress_frame(result: CohortProgress, table: str = "trainee_phases") -> Dat
 
 
 def eligibility_frame(
-    report: EligibilityReport, table: str = "rules", lang: str = "zh"
+    report: EligibilityReport, table: str = "rules", lang: str | None = None
 ) -> DataFrame:
     """A frame of ``report``:
 
     - ``rules``: one row per person and top-level rule, the columns of the CSV export
-      (messages in ``lang``);
+      (messages in ``lang``, default: the language setting);
     - ``people``: one row per person: eligible, how many rules are unmet, and everything
-      missing (the unmet leaf messages joined by ``; ``).
+      missing, item by item joined by ``; `` (a choice as one item: 需满足其一：A；或 B).
     """
     from supervise.present import check_lang
-    from supervise.present.eligibility import CSV_COLUMNS, csv_rows
+    from supervise.present.eligibility import CSV_COLUMNS, csv_rows, missing_text
 
     pd = require_pandas("EligibilityReport.to_pandas()")
     _choose(table, ELIGIBILITY_TABLES, "EligibilityReport")
-    check_lang(lang)
+    lang = check_lang(lang)
     if table == "rules":
         return pd.DataFrame(csv_rows(report, lang), columns=list(CSV_COLUMNS))
     rows = [
@@ -199,7 +240,7 @@ def eligibility_frame(
             "name": p.name,
             "eligible": p.eligible,
             "unmet": p.unmet,
-            "missing": "; ".join(r.message(lang) for r in p.missing()),
+            "missing": "; ".join(missing_text(p, lang)),
         }
         for p in report.people
     ]
@@ -227,21 +268,38 @@ def target_frame(status: TargetStatus) -> DataFrame:
     return df.astype({"pace_needed": "float64"})
 
 
-def outcomes_frame(result: OutcomeTally, lang: str = "zh") -> DataFrame:
-    """The seed article's table as rows ``item``, ``label`` (in ``lang``), ``people``:
-    ``enrolled``, ``trained``, then one row per outcome kind."""
-    from supervise.model import OutcomeKind
-    from supervise.present import check_lang
+def outcomes_frame(result: OutcomeTally, lang: str | None = None) -> DataFrame:
+    """The seed article's table as rows ``item``, ``label`` (in ``lang``, default: the
+    language setting), ``people``: ``enrolled``, ``trained``, then one row per outcome
+    kind."""
+    from supervise.present.structure import outcomes_rows
 
     pd = require_pandas("OutcomeTally.to_pandas()")
-    check_lang(lang)
-    words = {"zh": ("在册学员", "完成培养"), "en": ("enrolled", "trained")}[lang]
+    items = ["enrolled", "trained", *result.outcomes]
     rows = [
-        {"item": "enrolled", "label": words[0], "people": result.enrolled},
-        {"item": "trained", "label": words[1], "people": result.trained},
-    ]
-    rows += [
-        {"item": kind, "label": OutcomeKind.parse(kind).label(lang), "people": n}
-        for kind, n in result.outcomes.items()
+        {"item": item, "label": label, "people": n}
+        for item, (label, n) in zip(items, outcomes_rows(result, lang), strict=True)
     ]
     return pd.DataFrame(rows, columns=["item", "label", "people"])
+
+
+def teams_frame(result: TeamsProgress) -> DataFrame:
+    """One row per team: ``team`` (None for trainees in no team), ``enrolled``,
+    ``withdrawn``, ``completed``, ``overdue``, ``behind`` (counts of trainees), then one
+    column per phase key: how many of the team's trainees (not withdrawn) have it done."""
+    pd = require_pandas("TeamsProgress.to_pandas()")
+    keys = [key for key, _ in result.phases]
+    rows = [
+        {
+            "team": t.team,
+            "enrolled": t.enrolled,
+            "withdrawn": t.withdrawn,
+            "completed": t.completed,
+            "overdue": len(t.overdue),
+            "behind": len(t.behind),
+            **{key: t.phases_done[key] for key in keys},
+        }
+        for t in result.teams
+    ]
+    columns = ["team", "enrolled", "withdrawn", "completed", "overdue", "behind", *keys]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,35 +1,51 @@
-"""HTML building blocks for notebooks and reports: pure string code, every value escaped.
+"""HTML for notebooks and reports, rendered from Jinja2 templates with autoescape.
 
-Results render through these in a Jupyter cell (``_repr_html_``) and in the file that
-``supervise report`` writes. Styles are inline attributes, not a stylesheet, so a fragment
-looks the same in JupyterLab, VS Code, a sanitising viewer that strips ``<style>``, and a
-report page. Text is escaped unless it is :class:`Markup` (HTML built here).
+The markup lives in the templates shipped in ``supervise/present/templates``: ``macros.html.j2``
+holds the building blocks (a table, a badge, a line, a heading), the other templates a view or
+a report each. Views hand templates plain values: text, which is always escaped, and the
+cells below; nothing but a template writes a tag. Styles are inline attributes, not a
+stylesheet, so a fragment looks the same in JupyterLab, VS Code, a sanitising viewer that
+strips ``<style>``, and a report page.
 
->>> esc("<b>"), esc(Markup("<b>"))
-('&lt;b&gt;', '<b>')
->>> "<td" in table(["姓名", "进度"], [["马丽", "80%"]], align="lr")
-True
+Jinja2 (and markupsafe) are imported when the first HTML is rendered, not with this module:
+terminal output never pays for them.
+
+>>> cells = table(["姓名", "进度"], [["<马丽>", Cell("80%", GOOD, "学时 48/60")]], align="lr")
+>>> "<td" in cells, "&lt;马丽&gt;" in cells, 'title="学时 48/60"' in cells
+(True, True, True)
 """
 
 from __future__ import annotations
 
-import html
+import functools
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    import jinja2
+    from markupsafe import Markup
 
 __all__ = [
     "BAD",
     "FONT_STACK",
     "GOOD",
     "STATUS_COLOURS",
+    "Badge",
     "Cell",
-    "Markup",
+    "Need",
+    "Needs",
+    "Table",
     "badge",
     "block",
-    "colours",
-    "esc",
+    "environment",
     "heading",
+    "join",
     "line",
+    "macro",
     "page",
+    "render",
     "table",
 ]
 
@@ -51,117 +67,144 @@ STATUS_COLOURS = {
 GOOD = STATUS_COLOURS["complete"]
 BAD = STATUS_COLOURS["overdue"]
 
-_TABLE = "border-collapse:collapse;font-size:13px;margin:4px 0 8px 0"
-_CELL = "padding:2px 8px;border-bottom:1px solid #e3e3e3;vertical-align:top"
-_HEAD = "padding:3px 8px;border-bottom:1px solid #888;background:#f3f3f3;white-space:nowrap"
 
-
-class Markup(str):
-    """Text that is already HTML (built by this module), so it is not escaped again."""
-
-    __slots__ = ()
-
-
-def esc(value: object) -> Markup:
-    """``value`` as text safe inside HTML elements and attributes (``Markup`` kept as is)."""
-    if isinstance(value, Markup):
-        return value
-    return Markup(html.escape(str(value), quote=True))
-
-
+@attrs.frozen
 class Cell:
-    """A table cell with a style (colours) and a tooltip, e.g. a coloured phase status."""
+    """A table cell with colours (background, text) and a tooltip, e.g. a phase status."""
 
-    __slots__ = ("style", "text", "title")
-
-    def __init__(self, text: object, style: str = "", title: str = "") -> None:
-        self.text = text
-        self.style = style
-        self.title = title
+    text: object
+    colours: tuple[str, str] | None = None
+    title: str = ""
 
 
-_ALIGN = {"l": "left", "r": "right", "c": "center"}
+@attrs.frozen
+class Badge:
+    """A small coloured label, e.g. ``✓ 符合条件``."""
+
+    text: object
+    colours: tuple[str, str]
 
 
-def _cell(value: object, tag: str, align: str, wrap: bool = False) -> str:
-    base = _HEAD if tag == "th" else _CELL
-    style = f"{base};text-align:{_ALIGN[align]}" + ("" if wrap else ";white-space:nowrap")
-    title = ""
-    if isinstance(value, Cell):
-        style += f";{value.style}" if value.style else ""
-        title = f' title="{esc(value.title)}"' if value.title else ""
-        value = value.text
-    return f'<{tag} style="{esc(style)}"{title}>{esc(value)}</{tag}>'
+def _columns(numbers: Iterable[int]) -> frozenset[int]:
+    return frozenset(numbers)
+
+
+@attrs.frozen
+class Table:
+    """A compact table: ``head`` then ``rows``; ``align`` has ``l``, ``r`` or ``c`` per column;
+    only the columns numbered in ``wrap`` break lines. Cells are text, numbers,
+    :class:`Cell`, :class:`Badge`, HTML a template made, or a list of those."""
+
+    head: Sequence[object]
+    rows: Sequence[Sequence[object]]
+    align: str = ""
+    wrap: frozenset[int] = attrs.field(default=frozenset(), converter=_columns)
+
+    def alignment(self, column: int) -> str:
+        """The CSS ``text-align`` of ``column``."""
+        letter = self.align[column] if column < len(self.align) else "l"
+        return {"l": "left", "r": "right", "c": "center"}[letter]
+
+
+@attrs.frozen
+class Need:
+    """One thing a person must still do: ``text`` says it whole; for a choice, ``heading``
+    (需满足其一：, 需再满足其中 2 项：) and the ``options`` to choose from, each what that
+    alternative lacks; ``either`` when one option is enough (they are joined by "or")."""
+
+    text: str
+    heading: str = ""
+    options: tuple[str, ...] = ()
+    either: bool = True
+
+
+@attrs.frozen
+class Needs:
+    """A list of :class:`Need`, each needed; the options of a choice joined by ``or_word``
+    when one is enough, else by ``separator``."""
+
+    items: Sequence[Need]
+    or_word: str
+    separator: str = "; "
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the shipped templates: autoescape on for every template,
+    undefined names an error, and the building blocks' types as tests (``is cell``)."""
+    import jinja2
+    from markupsafe import Markup
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("supervise.present", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    # The font stack is our own constant: as CSS text inside <style>, where entities are not
+    # decoded, it must go in as written.
+    env.globals.update(
+        FONT_STACK=Markup(FONT_STACK), GOOD=GOOD, BAD=BAD, STATUS_COLOURS=STATUS_COLOURS
+    )
+    env.tests.update(
+        cell=lambda v: isinstance(v, Cell),
+        badge=lambda v: isinstance(v, Badge),
+        table=lambda v: isinstance(v, Table),
+        needs=lambda v: isinstance(v, Needs),
+        listed=lambda v: isinstance(v, list | tuple),
+    )
+    return env
+
+
+def render(template: str, /, **context: Any) -> Markup:
+    """``template`` rendered with ``context``: HTML, every value escaped."""
+    from markupsafe import Markup
+
+    return Markup(environment().get_template(template).render(**context))
+
+
+def macro(name: str, /, *args: Any, **kwargs: Any) -> Markup:
+    """The macro ``name`` of ``macros.html.j2`` called with ``args``."""
+    from markupsafe import Markup
+
+    module = environment().get_template("macros.html.j2").module
+    return Markup(getattr(module, name)(*args, **kwargs))
 
 
 def table(
-    head: Sequence[object],
-    rows: Iterable[Sequence[object]],
-    align: str = "",
-    wrap: Sequence[int] = (),
+    head: Sequence[object], rows: Iterable[Sequence[object]], align: str = "", wrap: Any = ()
 ) -> Markup:
-    """A compact table: ``head`` then ``rows``; ``align`` has ``l``, ``r`` or ``c`` per column;
-    only the columns numbered in ``wrap`` break lines. Cells are text (escaped),
-    :class:`Markup` or :class:`Cell`."""
-    aligns = align.ljust(len(head), "l")
-    out = [f'<table style="{_TABLE};font-family:{esc(FONT_STACK)}"><thead><tr>']
-    out += [_cell(h, "th", a) for h, a in zip(head, aligns, strict=True)]
-    out.append("</tr></thead><tbody>")
-    for row in rows:
-        out.append("<tr>")
-        out += [
-            _cell(c, "td", a, n in wrap) for n, (c, a) in enumerate(zip(row, aligns, strict=True))
-        ]
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    return Markup("".join(out))
-
-
-def colours(background: str, text: str) -> str:
-    """Inline style for a coloured cell."""
-    return f"background:{background};color:{text}"
+    """A compact :class:`Table` as HTML."""
+    return macro("table", Table(head, [list(r) for r in rows], align, wrap))
 
 
 def badge(text: object, background: str, colour: str) -> Markup:
-    """A small coloured label, e.g. ``✓ 符合条件``."""
-    style = f"{colours(background, colour)};padding:0 6px;border-radius:3px;white-space:nowrap"
-    return Markup(f'<span style="{style}">{esc(text)}</span>')
+    """A :class:`Badge` as HTML."""
+    return macro("badge", Badge(text, (background, colour)))
 
 
 def heading(text: object, level: int = 3) -> Markup:
     """A section heading."""
-    return Markup(f'<h{level} style="margin:14px 0 4px 0">{esc(text)}</h{level}>')
+    return macro("heading", text, level)
 
 
 def line(*parts: object, muted: bool = False, strong: bool = False) -> Markup:
     """One line of text (the parts joined by spaces)."""
-    style = "margin:2px 0" + (";color:#555" if muted else "")
-    style += ";font-weight:600" if strong else ""
-    return Markup(f'<div style="{style}">{" ".join(esc(p) for p in parts)}</div>')
+    return macro("line", list(parts), muted=muted, strong=strong)
 
 
-def block(*parts: Markup) -> Markup:
-    """Wrap fragments in one ``<div>`` with the font stack: what ``_repr_html_`` returns."""
-    style = f"font-family:{FONT_STACK};font-size:13px;line-height:1.45"
-    return Markup(f'<div class="supervise" style="{esc(style)}">{"".join(parts)}</div>')
+def join(*parts: object) -> Markup:
+    """The parts one after the other (text escaped)."""
+    return macro("content", list(parts))
 
 
-_PAGE_CSS = (
-    "body{margin:24px auto;max-width:1100px;padding:0 16px;color:#222;"
-    f"font-family:{FONT_STACK};font-size:14px}}"
-    "h1{font-size:22px;margin:0 0 4px 0}h2{font-size:17px;margin:22px 0 6px 0;"
-    "border-bottom:2px solid #ddd;padding-bottom:2px}img{max-width:100%;height:auto}"
-    "@media print{h2{break-after:avoid}table{break-inside:auto}}"
-)
+def block(*parts: object) -> Markup:
+    """Fragments in one ``<div>`` with the font stack: what ``_repr_html_`` returns."""
+    return macro("block", list(parts))
 
 
-def page(title: str, body: Iterable[Markup], lang: str = "zh") -> Markup:
+def page(title: str, body: Iterable[object], lang: str = "zh") -> Markup:
     """A complete, self-contained HTML document (no external requests)."""
-    code = "zh-CN" if lang == "zh" else "en"
-    return Markup(
-        f'<!DOCTYPE html>\n<html lang="{code}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{_PAGE_CSS}</style></head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
+    return render("page.html.j2", title=title, body=list(body), lang=lang)

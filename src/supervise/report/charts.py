@@ -19,15 +19,16 @@ since their names are Chinese.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from supervise.core.progress import CohortProgress, PhaseStatus, TraineeStatus
 from supervise.core.targets import DAYS_PER_MONTH, TargetStatus
 from supervise.core.tiers import LEVELS, TierCounts
+from supervise.lang import Catalogue
 from supervise.model import phase_label
-from supervise.present import percent
+from supervise.present import percent, sayer
 from supervise.present.progress import MARKS, status_label
 from supervise.present.structure import tier_label
 from supervise.report import fonts
@@ -76,44 +77,35 @@ def _apply_font(fig: Figure, font: fonts.CJKFont | None) -> Figure:
     return fig
 
 
-def _words(lang: str) -> dict[str, str]:
-    return _WORDS[lang]
+def _words(lang: str) -> Callable[..., str]:
+    return sayer(_T, lang)
 
 
-_WORDS = {
-    "zh": {
-        "progress": "{cohort} · 截至 {as_of} 各环节完成情况",
-        "fraction": "完成比例",
-        "statuses": "{cohort} · 截至 {as_of} 各环节状态",
-        "trainees": "学员人数",
-        "tiers": "人才梯次结构 · 截至 {as_of} · 共 {total} 人",
-        "people": "人数",
-        "actual": "实际",
-        "goal": "目标 {goal}",
-        "deadline": "截止 {deadline}",
-        "pace": "按近 12 个月进度 {pace:.2f} 人/月",
-        "no_pace": "近 12 个月无进展",
-        "needed": "所需进度 {pace:.2f} 人/月",
-        "projected": "预计 {day}",
-        "count": "人数",
+_T = Catalogue(
+    __name__,
+    {
+        "progress": ("{cohort} · 截至 {as_of} 各环节完成情况", "{cohort} · progress as of {as_of}"),
+        "fraction": ("完成比例", "share of requirements met"),
+        "statuses": ("{cohort} · 截至 {as_of} 各环节状态", "{cohort} · phase status as of {as_of}"),
+        "trainees": ("学员人数", "trainees"),
+        "tiers": (
+            "人才梯次结构 · 截至 {as_of} · 共 {total} 人",
+            "talent tiers · as of {as_of} · {total} people",
+        ),
+        "people": ("人数", "people"),
+        "actual": ("实际", "actual"),
+        "goal": ("目标 {goal}", "goal {goal}"),
+        "deadline": ("截止 {deadline}", "deadline {deadline}"),
+        "pace": (
+            "按近 12 个月进度 {pace:.2f} 人/月",
+            "at the last 12 months' pace, {pace:.2f}/month",
+        ),
+        "no_pace": ("近 12 个月无进展", "no progress in the last 12 months"),
+        "needed": ("所需进度 {pace:.2f} 人/月", "pace needed {pace:.2f}/month"),
+        "projected": ("预计 {day}", "projected {day}"),
+        "count": ("人数", "people"),
     },
-    "en": {
-        "progress": "{cohort} · progress as of {as_of}",
-        "fraction": "share of requirements met",
-        "statuses": "{cohort} · phase status as of {as_of}",
-        "trainees": "trainees",
-        "tiers": "talent tiers · as of {as_of} · {total} people",
-        "people": "people",
-        "actual": "actual",
-        "goal": "goal {goal}",
-        "deadline": "deadline {deadline}",
-        "pace": "at the last 12 months' pace, {pace:.2f}/month",
-        "no_pace": "no progress in the last 12 months",
-        "needed": "pace needed {pace:.2f}/month",
-        "projected": "projected {day}",
-        "count": "people",
-    },
-}
+)
 
 
 def _cohort(result: CohortProgress, lang: str) -> str:
@@ -124,7 +116,7 @@ def _phase_labels(result: CohortProgress, lang: str) -> list[str]:
     return [name if lang == "zh" else phase_label(key, "en") for key, name in result.phases]
 
 
-def progress_heatmap(result: CohortProgress, lang: str = "zh") -> Figure:
+def progress_heatmap(result: CohortProgress, lang: str | None = None) -> Figure:
     """Trainees (rows) by phases (columns), shaded by the share of requirements met, each
     cell marked with its status and percent; overdue cells framed red, trainees behind in
     red, withdrawn trainees in grey."""
@@ -159,13 +151,13 @@ def progress_heatmap(result: CohortProgress, lang: str = "zh") -> Figure:
             label.set_color(_RED)
         elif t.status is TraineeStatus.WITHDRAWN:
             label.set_color(_GREY)
-    bar = fig.colorbar(image, ax=ax, shrink=0.6, pad=0.02, label=w["fraction"])
+    bar = fig.colorbar(image, ax=ax, shrink=0.6, pad=0.02, label=w("fraction"))
     bar.set_ticks([0, 0.5, 1], labels=["0%", "50%", "100%"])
-    ax.set_title(w["progress"].format(cohort=_cohort(result, lang), as_of=result.as_of))
+    ax.set_title(w("progress", cohort=_cohort(result, lang), as_of=result.as_of))
     return _apply_font(fig, font)
 
 
-def phase_status_bars(result: CohortProgress, lang: str = "zh") -> Figure:
+def phase_status_bars(result: CohortProgress, lang: str | None = None) -> Figure:
     """One horizontal bar per phase, stacked by how many trainees are complete, exempt, in
     progress, not started and overdue (withdrawn trainees left out)."""
     lang, font = fonts.chart_lang(lang)
@@ -190,7 +182,7 @@ def phase_status_bars(result: CohortProgress, lang: str = "zh") -> Figure:
         )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.invert_yaxis()
-    ax.set_xlabel(w["trainees"])
+    ax.set_xlabel(w("trainees"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(
         ncols=len(BAR_ORDER),
@@ -199,11 +191,11 @@ def phase_status_bars(result: CohortProgress, lang: str = "zh") -> Figure:
         frameon=False,
         fontsize=8,
     )
-    ax.set_title(w["statuses"].format(cohort=_cohort(result, lang), as_of=result.as_of))
+    ax.set_title(w("statuses", cohort=_cohort(result, lang), as_of=result.as_of))
     return _apply_font(fig, font)
 
 
-def tier_pyramid(result: TierCounts, group: str | None = None, lang: str = "zh") -> Figure:
+def tier_pyramid(result: TierCounts, group: str | None = None, lang: str | None = None) -> Figure:
     """The tier structure of one group as a pyramid: no credential at the base, senior at
     the top, each bar centred and labelled with its count. ``group`` may be left out when
     ``result`` has one group (ungrouped results have only ``"all"``)."""
@@ -243,13 +235,13 @@ def tier_pyramid(result: TierCounts, group: str | None = None, lang: str = "zh")
     ax.set_xticks([])
     ax.spines[["top", "right", "bottom", "left"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    title = w["tiers"].format(as_of=result.as_of, total=counts["total"])
+    title = w("tiers", as_of=result.as_of, total=counts["total"])
     ax.set_title(title if group == "all" else f"{title} · {group}")
     return _apply_font(fig, font)
 
 
 def target_burnup(
-    status: TargetStatus, history: Sequence[tuple[date, int]], lang: str = "zh"
+    status: TargetStatus, history: Sequence[tuple[date, int]], lang: str | None = None
 ) -> Figure:
     """The count towards a target over time (``history``, e.g. from
     :meth:`supervise.Registry.target_history`) against the goal and the deadline, with the
@@ -265,18 +257,18 @@ def target_burnup(
     target, as_of = status.target, status.as_of
     if history:
         days, counts = zip(*history, strict=True)
-        ax.step(days, counts, where="post", color="#1f4e79", linewidth=2, label=w["actual"])
+        ax.step(days, counts, where="post", color="#1f4e79", linewidth=2, label=w("actual"))
     ax.plot([as_of], [status.current], "o", color="#1f4e79")
-    ax.axhline(status.goal, linestyle="--", color=_GREY, label=w["goal"].format(goal=status.goal))
+    ax.axhline(status.goal, linestyle="--", color=_GREY, label=w("goal", goal=status.goal))
     ax.axvline(
         target.deadline,
         linestyle=":",
         color=_RED,
-        label=w["deadline"].format(deadline=target.deadline),
+        label=w("deadline", deadline=target.deadline),
     )
     _projection(ax, status, w)
     ax.set_ylim(0, max(status.goal, status.current) * 1.12)
-    ax.set_ylabel(w["count"])
+    ax.set_ylabel(w("count"))
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -286,7 +278,7 @@ def target_burnup(
     return _apply_font(fig, font)
 
 
-def _projection(ax: Any, status: TargetStatus, w: dict[str, str]) -> None:
+def _projection(ax: Any, status: TargetStatus, w: Callable[..., str]) -> None:
     """The achieved-pace projection and the needed-pace line, from today's count."""
     as_of, deadline = status.as_of, status.target.deadline
     if status.pace_needed is not None and status.remaining:
@@ -295,7 +287,7 @@ def _projection(ax: Any, status: TargetStatus, w: dict[str, str]) -> None:
             [status.current, status.goal],
             linestyle=(0, (1, 2)),
             color=_GREY,
-            label=w["needed"].format(pace=status.pace_needed),
+            label=w("needed", pace=status.pace_needed),
         )
     if status.remaining == 0:
         return
@@ -305,7 +297,7 @@ def _projection(ax: Any, status: TargetStatus, w: dict[str, str]) -> None:
             [status.current] * 2,
             linestyle="--",
             color=CHART_COLOURS["overdue"],
-            label=w["no_pace"],
+            label=w("no_pace"),
         )
         return
     end = status.projected or deadline
@@ -315,12 +307,12 @@ def _projection(ax: Any, status: TargetStatus, w: dict[str, str]) -> None:
         [status.current, status.current + status.pace_achieved * months],
         linestyle="--",
         color=CHART_COLOURS["complete"],
-        label=w["pace"].format(pace=status.pace_achieved),
+        label=w("pace", pace=status.pace_achieved),
     )
     if status.projected is not None:
         ax.plot([status.projected], [status.goal], "o", color=CHART_COLOURS["complete"])
         ax.annotate(
-            w["projected"].format(day=status.projected),
+            w("projected", day=status.projected),
             (status.projected, status.goal),
             textcoords="offset points",
             xytext=(0, -16),

@@ -210,13 +210,13 @@ def find_cjk_font() -> CJKFont | None:
     return None
 
 
-def chart_lang(lang: str) -> tuple[str, CJKFont | None]:
-    """The language charts can really be labelled in, and the Chinese font if any:
-    ``("zh", font)`` when a font is found, else ``("en", None)`` with a
-    :class:`FontWarning` for ``lang="zh"``."""
+def chart_lang(lang: str | None) -> tuple[str, CJKFont | None]:
+    """The language charts can really be labelled in (``lang``, default: the language
+    setting), and the Chinese font if any: ``("zh", font)`` when a font is found, else
+    ``("en", None)`` with a :class:`FontWarning` for Chinese."""
     from supervise.present import check_lang
 
-    check_lang(lang)
+    lang = check_lang(lang)
     font_manager()  # MissingExtra before anything else when matplotlib is missing
     font = find_cjk_font()
     if lang == "zh" and font is None:

@@ -22,30 +22,41 @@ from typing import Any, ClassVar, NamedTuple, Protocol, cast
 import attrs
 
 from supervise.dates import parse_date
-from supervise.model import CredentialLevel, OutcomeKind, phase_label
+from supervise.lang import resolve
+from supervise.model import CredentialLevel, OutcomeKind, SessionForm, Vocabulary, phase_label
 from supervise.semantics import literal
 
 __all__ = [
     "KINDS",
+    "MEASURES",
     "AllOf",
     "AnyOf",
+    "AtLeastNOf",
     "Compiled",
     "CompletedProgram",
+    "ContinuingEducationAtLeast",
     "CredentialAtLeast",
+    "Cycle",
     "DeliverableScoreAtLeast",
     "Facts",
     "HoursAtLeast",
     "Labels",
+    "Measure",
     "Not",
     "OutcomePresent",
     "PhaseComplete",
     "PracticeYearsAtLeast",
+    "RatioAtLeast",
     "Rule",
     "RuleResult",
+    "Scope",
+    "SessionCounts",
     "SessionsAtLeast",
     "all_of",
     "any_of",
+    "at_least_n_of",
     "completed_program",
+    "continuing_education_at_least",
     "credential_at_least",
     "deliverable_score_at_least",
     "hours_at_least",
@@ -53,23 +64,58 @@ __all__ = [
     "outcome_present",
     "phase_complete",
     "practice_years_at_least",
+    "ratio_at_least",
     "sessions_at_least",
 ]
 
 
+class Scope(NamedTuple):
+    """Which records a counting rule reads: of ``phases`` (any phase when ``None``), of
+    ``program``'s cohorts, dated from ``since`` to ``until`` (both inclusive, and never after
+    the date of assessment); ``None`` does not filter."""
+
+    phases: tuple[str, ...] | None = None
+    program: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+class SessionCounts(NamedTuple):
+    """A person's sessions as SQL expressions: those not in group form (``other``), those in
+    group form (``group``) and their minutes (``minutes``)."""
+
+    other: str
+    group: str
+    minutes: str
+
+
+class Cycle(NamedTuple):
+    """A person's registration cycle on the date as SQL expressions: the credential level
+    that sets it, its first and last day, the continuing-education hours in it so far and the
+    hours it requires (all NULL without a credential; the days NULL before registration)."""
+
+    level: str
+    starts: str
+    ends: str
+    hours: str
+    required: str
+
+
 class Facts(Protocol):
     """What rules read about each person as of the date, as SQL expressions (one value per
-    person). Filters left ``None`` do not filter; ``since`` is inclusive."""
+    person). Only records that count under sign-off are read (rejected never; submitted
+    where their program's ``pending_counts`` is true)."""
 
-    def hours(self, phase: str | None, program: str | None, since: date | None) -> str:
+    def hours(self, scope: Scope) -> str:
         """Activity hours summed (0 when none)."""
         ...
 
-    def sessions(self, phase: str | None, program: str | None, since: date | None) -> str:
-        """Sessions attended that last at least their phase's minimum (0 when none)."""
+    def sessions(self, scope: Scope, forms: tuple[str, ...] | None) -> SessionCounts:
+        """Sessions attended that last at least their phase's minimum, of ``forms`` (any
+        form when ``None``)."""
         ...
 
-    def best_score(self, phase: str | None, program: str | None) -> str:
+    def best_score(self, scope: Scope) -> str:
         """The best score among scored deliverables (NULL when none)."""
         ...
 
@@ -90,8 +136,14 @@ class Facts(Protocol):
         """Whole years of practice on the date (NULL when the start is unknown)."""
         ...
 
-    def latest_outcome(self, kind: str, since: date | None) -> str:
-        """The latest date of an outcome of ``kind`` up to the date (NULL when none)."""
+    def latest_outcome(self, kind: str, since: date | None, until: date | None) -> str:
+        """The latest date of an outcome of ``kind`` from ``since`` to ``until`` and up to
+        the date (NULL when none)."""
+        ...
+
+    def cycle(self, hours: float | None) -> Cycle:
+        """The registration cycle containing the date and its continuing education;
+        ``hours`` replaces the hours each level requires."""
         ...
 
 
@@ -136,17 +188,57 @@ class RuleResult:
     message_en: str
     rules: tuple[RuleResult, ...] = ()
 
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+    def message(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the language setting,
+        :func:`supervise.lang.resolve`)."""
+        return self.message_zh if resolve(lang) == "zh" else self.message_en
 
     def leaves_missing(self) -> list[RuleResult]:
-        """The unmet results that say what is missing: this one for a simple rule; the unmet
-        children of an ``all_of``; every alternative of an unmet ``any_of``."""
+        """Every unmet simple result under this one, alternatives included: this one for a
+        simple rule; the unmet children of an ``all_of``; every alternative of an unmet
+        ``any_of`` or ``at_least_n_of``. What a person must do is :meth:`missing`, which
+        keeps choices whole."""
         if self.met:
             return []
-        if self.kind in ("all_of", "any_of"):
+        if self.kind in _COUNTING:
             return [leaf for child in self.rules for leaf in child.leaves_missing()]
         return [self]
+
+    @property
+    def options(self) -> tuple[RuleResult, ...]:
+        """The unmet rules of an unmet combination: for a :attr:`choice`, the alternatives
+        left to choose from; empty for a simple rule or a met one."""
+        if self.met or self.kind not in _COUNTING:
+            return ()
+        return tuple(r for r in self.rules if not r.met)
+
+    @property
+    def needed(self) -> int:
+        """How many of :attr:`options` must still be met: every one for an ``all_of``, one
+        for an ``any_of``, ``n`` less those met for an ``at_least_n_of``; 1 for an unmet
+        simple rule (or ``not``), 0 when met."""
+        if self.met:
+            return 0
+        if self.kind not in _COUNTING:
+            return 1
+        # Combinations that count: actual is how many rules hold, required how many must.
+        return int(self.required) - int(self.actual)
+
+    @property
+    def choice(self) -> bool:
+        """An unmet combination that leaves a choice: fewer of its unmet rules are needed
+        than there are (an ``any_of`` with two unmet alternatives needs one of them)."""
+        return bool(self.options) and self.needed < len(self.options)
+
+    def missing(self) -> list[RuleResult]:
+        """What is missing, each item needed: this result for an unmet simple rule (or
+        ``not``); for an unmet :attr:`choice`, this result whole (meet :attr:`needed` of its
+        :attr:`options`); for any other combination, what each unmet rule is missing."""
+        if self.met:
+            return []
+        if self.kind not in _COUNTING or self.choice:
+            return [self]
+        return [item for option in self.options for item in option.missing()]
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -197,8 +289,10 @@ class Rule:
 def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, CredentialLevel | OutcomeKind):
+    if isinstance(value, Vocabulary):
         return value.value
+    if isinstance(value, Measure):
+        return value.params()
     if isinstance(value, Rule):
         return {"kind": value.kind, **value.params()}
     if isinstance(value, tuple):
@@ -215,24 +309,97 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-def _since(since: date | None, lang: str) -> str:
-    if since is None:
+def _window(since: date | None, until: date | None, lang: str) -> str:
+    """``（2024-09-01 至 2024-11-30）`` / `` between 2024-09-01 and 2024-11-30``."""
+    if since is None and until is None:
         return ""
-    return f"（自 {since.isoformat()} 起）" if lang == "zh" else f" since {since.isoformat()}"
+    if lang == "zh":
+        if since is not None and until is not None:
+            return f"（{since.isoformat()} 至 {until.isoformat()}）"
+        return f"（自 {since.isoformat()} 起）" if since else f"（截至 {until}）"
+    if since is not None and until is not None:
+        return f" between {since.isoformat()} and {until.isoformat()}"
+    return f" since {since.isoformat()}" if since else f" until {until}"
 
 
-def _where_zh(labels: Labels, phase: str | None, program: str | None) -> str:
-    place = labels.phase(phase, "zh") if phase else ""
+def _phases_zh(labels: Labels, phases: tuple[str, ...] | None) -> str:
+    return "、".join(labels.phase(p, "zh") for p in phases or ())
+
+
+def _phases_en(labels: Labels, phases: tuple[str, ...] | None) -> str:
+    names = [labels.phase(p, "en") for p in phases or ()]
+    return " or ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _where_zh(labels: Labels, phase: str | tuple[str, ...] | None, program: str | None) -> str:
+    place = _phases_zh(labels, _as_keys(phase))
     if program:
         place += f"（{labels.program(program, 'zh')}）"
     return place
 
 
-def _where_en(labels: Labels, phase: str | None, program: str | None) -> str:
-    place = f" of {labels.phase(phase, 'en')}" if phase else ""
+def _where_en(labels: Labels, phase: str | tuple[str, ...] | None, program: str | None) -> str:
+    place = f" of {_phases_en(labels, _as_keys(phase))}" if phase else ""
     if program:
         place += f" in {labels.program(program, 'en')}"
     return place
+
+
+def _forms_zh(forms: tuple[SessionForm, ...] | None) -> str:
+    return "、".join(f.zh for f in forms or ())
+
+
+def _forms_en(forms: tuple[SessionForm, ...] | None) -> str:
+    return " or ".join(f.en for f in forms or ())
+
+
+def _as_keys(phase: str | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    return (phase,) if isinstance(phase, str) else phase
+
+
+def _keys(value: Any) -> str | tuple[str, ...] | None:
+    """A phase key, or a list of them (kept as a tuple): what ``phase`` takes."""
+    if value is None or isinstance(value, str):
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(f"phase must be non-empty text, not {value!r}")
+        return value
+    if isinstance(value, list | tuple):
+        items = tuple(value)
+        if not items or not all(isinstance(v, str) and v.strip() for v in items):
+            raise ValueError(f"phase must be a phase key or a list of them, not {value!r}")
+        return items
+    raise ValueError(f"phase must be a phase key or a list of them, not {value!r}")
+
+
+def _forms(value: Any) -> SessionForm | tuple[SessionForm, ...] | None:
+    """A session form, or a list of them: what ``form`` takes."""
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        if not value:
+            raise ValueError("form must name at least one form")
+        return tuple(SessionForm.parse(v) for v in value)
+    return SessionForm.parse(value)
+
+
+def _as_forms(form: SessionForm | tuple[SessionForm, ...] | None) -> tuple[SessionForm, ...] | None:
+    return (form,) if isinstance(form, SessionForm) else form
+
+
+def _form_values(form: SessionForm | tuple[SessionForm, ...] | None) -> tuple[str, ...] | None:
+    forms = _as_forms(form)
+    return None if forms is None else tuple(f.value for f in forms)
+
+
+def _check_window(instance: Any) -> None:
+    since, until = instance.since, instance.until
+    if since is not None and until is not None and since > until:
+        raise ValueError(f"since ({since}) must not be after until ({until})")
+
+
+def _optional_whole(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValueError(f"{attribute.name} must be a whole number of at least 0, not {value!r}")
 
 
 def _optional_date(value: Any) -> date | None:
@@ -328,20 +495,28 @@ class PhaseComplete(Rule):
 
 @attrs.frozen
 class HoursAtLeast(Rule):
-    """At least ``hours`` of activities (in ``phase``, in ``program``'s cohorts, on or after
-    ``since``, when given)."""
+    """At least ``hours`` of activities (in ``phase``, one key or a list of them, in
+    ``program``'s cohorts, from ``since`` to ``until``, when given)."""
 
     kind: ClassVar[str] = "hours_at_least"
     hours: float = attrs.field(validator=_positive)
-    phase: str | None = attrs.field(default=None, validator=_optional_text)
+    phase: str | tuple[str, ...] | None = attrs.field(default=None, converter=_keys)
     program: str | None = attrs.field(default=None, validator=_optional_text)
     since: date | None = attrs.field(default=None, converter=_optional_date)
+    until: date | None = attrs.field(default=None, converter=_optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        _check_window(self)
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(_as_keys(self.phase), self.program, self.since, self.until)
 
     def programs(self) -> set[tuple[str | None, str | None]]:
-        return {(self.program, self.phase)}
+        return {(self.program, p) for p in _as_keys(self.phase) or (None,)}
 
     def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
-        value = facts.hours(self.phase, self.program, self.since)
+        value = facts.hours(self.scope)
         return Compiled(value, _at_least(value, self.hours))
 
     def explain(
@@ -351,13 +526,16 @@ class HoursAtLeast(Rule):
         gap = self.hours - actual
         where = _where_zh(labels, self.phase, self.program)
         en_where = _where_en(labels, self.phase, self.program)
-        since_zh, since_en = _since(self.since, "zh"), _since(self.since, "en")
+        window_zh, window_en = (
+            _window(self.since, self.until, "zh"),
+            _window(self.since, self.until, "en"),
+        )
         if met:
-            zh = f"已有 {_num(actual)} 小时{where}（需 {_num(self.hours)}）{since_zh}"
-            en = f"{_num(actual)} hours{en_where}{since_en} (at least {_num(self.hours)})"
+            zh = f"已有 {_num(actual)} 小时{where}（需 {_num(self.hours)}）{window_zh}"
+            en = f"{_num(actual)} hours{en_where}{window_en} (at least {_num(self.hours)})"
         else:
-            zh = f"还差 {_num(gap)} 小时{where}{since_zh}"
-            en = f"{_num(gap)} more hour{_plural(gap)}{en_where}{since_en} needed"
+            zh = f"还差 {_num(gap)} 小时{where}{window_zh}"
+            en = f"{_num(gap)} more hour{_plural(gap)}{en_where}{window_en} needed"
         return RuleResult(
             kind=self.kind,
             met=met,
@@ -371,35 +549,66 @@ class HoursAtLeast(Rule):
 @attrs.frozen
 class SessionsAtLeast(Rule):
     """At least ``sessions`` attended supervision sessions, each lasting at least its phase's
-    minimum (in ``phase``, in ``program``'s cohorts, on or after ``since``, when given)."""
+    minimum (in ``phase``, one key or a list of them, in ``program``'s cohorts, of ``form``,
+    one or a list, from ``since`` to ``until``, when given); with ``max_group_sessions``,
+    group sessions count up to that many."""
 
     kind: ClassVar[str] = "sessions_at_least"
     sessions: int = attrs.field(validator=_positive)
-    phase: str | None = attrs.field(default=None, validator=_optional_text)
+    phase: str | tuple[str, ...] | None = attrs.field(default=None, converter=_keys)
     program: str | None = attrs.field(default=None, validator=_optional_text)
     since: date | None = attrs.field(default=None, converter=_optional_date)
+    until: date | None = attrs.field(default=None, converter=_optional_date)
+    form: SessionForm | tuple[SessionForm, ...] | None = attrs.field(default=None, converter=_forms)
+    max_group_sessions: int | None = attrs.field(default=None, validator=_optional_whole)
+
+    def __attrs_post_init__(self) -> None:
+        _check_window(self)
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(_as_keys(self.phase), self.program, self.since, self.until)
 
     def programs(self) -> set[tuple[str | None, str | None]]:
-        return {(self.program, self.phase)}
+        return {(self.program, p) for p in _as_keys(self.phase) or (None,)}
 
     def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
-        value = facts.sessions(self.phase, self.program, self.since)
-        return Compiled(value, _at_least(value, self.sessions))
+        counts = facts.sessions(self.scope, _form_values(self.form))
+        if self.max_group_sessions is None:
+            value = f"({counts.other} + {counts.group})"
+            return Compiled(value, _at_least(value, self.sessions))
+        counted = f"({counts.other} + least({counts.group}, {self.max_group_sessions}))"
+        value = f"struct_pack(sessions := {counted}, group_sessions := {counts.group})"
+        return Compiled(value, _at_least(counted, self.sessions))
 
     def explain(
         self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
     ) -> RuleResult:
+        group = None
+        if isinstance(value, Mapping):
+            value, group = value["sessions"], value["group_sessions"]
         actual = int(value)
         gap = self.sessions - actual
         zh_where = _where_zh(labels, self.phase, self.program) or "督导"
         en_where = _where_en(labels, self.phase, self.program)
-        since_zh, since_en = _since(self.since, "zh"), _since(self.since, "en")
+        forms_zh, forms_en = _forms_zh(_as_forms(self.form)), _forms_en(_as_forms(self.form))
+        zh_what = f"{zh_where}（{forms_zh}）" if forms_zh else zh_where
+        en_what = f" {forms_en} sessions" if forms_en else " sessions"
+        window_zh, window_en = (
+            _window(self.since, self.until, "zh"),
+            _window(self.since, self.until, "en"),
+        )
         if met:
-            zh = f"已有 {actual} 次{zh_where}（需 {self.sessions}）{since_zh}"
-            en = f"{actual} sessions{en_where}{since_en} (at least {self.sessions})"
+            zh = f"已有 {actual} 次{zh_what}（需 {self.sessions}）{window_zh}"
+            en = f"{actual}{en_what}{en_where}{window_en} (at least {self.sessions})"
         else:
-            zh = f"还差 {gap} 次{zh_where}{since_zh}"
-            en = f"{gap} more session{_plural(gap)}{en_where}{since_en} needed"
+            zh = f"还差 {gap} 次{zh_what}{window_zh}"
+            en_noun = en_what if gap != 1 else en_what[:-1]
+            en = f"{gap} more{en_noun}{en_where}{window_en} needed"
+        cap = self.max_group_sessions
+        if cap is not None and group is not None and int(group) >= cap:
+            zh += f"；团体督导最多计 {cap} 次，已计满"
+            en += f"; group sessions count up to {cap}, limit reached"
         return RuleResult(
             kind=self.kind,
             met=met,
@@ -412,19 +621,25 @@ class SessionsAtLeast(Rule):
 
 @attrs.frozen
 class DeliverableScoreAtLeast(Rule):
-    """A deliverable (in ``phase``, in ``program``'s cohorts, when given) scored at least
-    ``score``: the best scored one counts."""
+    """A deliverable (in ``phase``, in ``program``'s cohorts, submitted from ``since`` to
+    ``until``, when given) scored at least ``score``: the best scored one counts."""
 
     kind: ClassVar[str] = "deliverable_score_at_least"
     score: float = attrs.field(validator=_positive)
     phase: str | None = attrs.field(default=None, validator=_optional_text)
     program: str | None = attrs.field(default=None, validator=_optional_text)
+    since: date | None = attrs.field(default=None, converter=_optional_date)
+    until: date | None = attrs.field(default=None, converter=_optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        _check_window(self)
 
     def programs(self) -> set[tuple[str | None, str | None]]:
         return {(self.program, self.phase)}
 
     def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
-        value = facts.best_score(self.phase, self.program)
+        scope = Scope(_as_keys(self.phase), self.program, self.since, self.until)
+        value = facts.best_score(scope)
         return Compiled(value, _at_least(value, self.score))
 
     def explain(
@@ -435,6 +650,8 @@ class DeliverableScoreAtLeast(Rule):
         what_en = (labels.phase(self.phase, "en") + " " if self.phase else "") + "deliverable"
         if self.program:
             what_en += f" in {labels.program(self.program, 'en')}"
+        what_zh += _window(self.since, self.until, "zh")
+        what_en += _window(self.since, self.until, "en")
         need = _num(self.score)
         if best is None:
             zh, en = (
@@ -456,6 +673,139 @@ class DeliverableScoreAtLeast(Rule):
             met=met,
             actual=best,
             required=float(self.score),
+            message_zh=zh,
+            message_en=en,
+        )
+
+
+#: What a :class:`Measure` counts.
+MEASURES = ("hours", "sessions", "session_hours")
+
+
+@attrs.frozen
+class Measure:
+    """One side of a :class:`RatioAtLeast`: ``hours`` (activity hours), ``sessions``
+    (sessions attended) or ``session_hours`` (the hours of sessions attended), in ``phase``
+    (one key or a list), in ``program``'s cohorts, of session ``form`` (one or a list;
+    sessions only). Sessions count only when they last their phase's minimum."""
+
+    measure: str
+    phase: str | tuple[str, ...] | None = attrs.field(default=None, converter=_keys)
+    program: str | None = attrs.field(default=None, validator=_optional_text)
+    form: SessionForm | tuple[SessionForm, ...] | None = attrs.field(default=None, converter=_forms)
+
+    def __attrs_post_init__(self) -> None:
+        if self.measure not in MEASURES:
+            raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {self.measure!r}")
+        if self.measure == "hours" and self.form is not None:
+            raise ValueError("form applies to sessions and session_hours, not to hours")
+
+    def compile(self, facts: Facts, since: date | None, until: date | None) -> str:
+        scope = Scope(_as_keys(self.phase), self.program, since, until)
+        if self.measure == "hours":
+            return facts.hours(scope)
+        counts = facts.sessions(scope, _form_values(self.form))
+        if self.measure == "sessions":
+            return f"CAST({counts.other} + {counts.group} AS DOUBLE)"
+        return f"({counts.minutes} / 60.0)"
+
+    def label(self, labels: Labels, lang: str) -> str:
+        if lang == "zh":
+            base = {"hours": "学时", "sessions": "督导次数", "session_hours": "督导时数"}
+            parts = [_where_zh(labels, self.phase, self.program), _forms_zh(_as_forms(self.form))]
+            details = "，".join(p for p in parts if p)
+            return base[self.measure] + (f"（{details}）" if details else "")
+        base = {"hours": "hours", "sessions": "sessions", "session_hours": "session hours"}
+        forms = _forms_en(_as_forms(self.form))
+        text = (f"{forms} " if forms else "") + base[self.measure]
+        return text + _where_en(labels, self.phase, self.program)
+
+    def params(self) -> dict[str, Any]:
+        return {
+            f.name: _plain(getattr(self, f.name))
+            for f in attrs.fields(Measure)
+            if getattr(self, f.name) is not None
+        }
+
+
+def _measure(value: Any) -> Measure:
+    if isinstance(value, Measure):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValueError(f"must be a table such as {{ measure = 'hours' }}, not {value!r}")
+    known = {f.name for f in attrs.fields(Measure)}
+    unknown = sorted(set(value) - known)
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r} (keys: {', '.join(sorted(known))})")
+    if "measure" not in value:
+        raise ValueError(f"needs 'measure', one of {', '.join(MEASURES)}")
+    return Measure(**value)
+
+
+@attrs.frozen
+class RatioAtLeast(Rule):
+    """``numerator`` is at least ``ratio`` times ``denominator`` (two :class:`Measure` s of
+    the same person from ``since`` to ``until``, when given), and the denominator is not 0.
+    For example, hours of supervision sessions per hour of practicum activity."""
+
+    kind: ClassVar[str] = "ratio_at_least"
+    ratio: float = attrs.field(validator=_positive)
+    numerator: Measure = attrs.field(converter=_measure)
+    denominator: Measure = attrs.field(converter=_measure)
+    since: date | None = attrs.field(default=None, converter=_optional_date)
+    until: date | None = attrs.field(default=None, converter=_optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        _check_window(self)
+
+    def programs(self) -> set[tuple[str | None, str | None]]:
+        return {
+            (m.program, p)
+            for m in (self.numerator, self.denominator)
+            for p in _as_keys(m.phase) or (None,)
+        }
+
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        top = self.numerator.compile(facts, self.since, self.until)
+        bottom = self.denominator.compile(facts, self.since, self.until)
+        value = f"struct_pack(numerator := {top}, denominator := {bottom})"
+        met = f"coalesce({bottom} > 0 AND {top} >= {literal.number(self.ratio)} * {bottom}, false)"
+        return Compiled(value, met)
+
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        top, bottom = float(value["numerator"]), float(value["denominator"])
+        top_zh, bottom_zh = self.numerator.label(labels, "zh"), self.denominator.label(labels, "zh")
+        top_en, bottom_en = self.numerator.label(labels, "en"), self.denominator.label(labels, "en")
+        window_zh = _window(self.since, self.until, "zh")
+        window_en = _window(self.since, self.until, "en")
+        need = _num(self.ratio)
+        if bottom <= 0:
+            return RuleResult(
+                kind=self.kind,
+                met=False,
+                actual=None,
+                required=float(self.ratio),
+                message_zh=(
+                    f"尚无{bottom_zh}{window_zh}，无法计算{top_zh}与之的比例（需至少 {need}）"
+                ),
+                message_en=f"no {bottom_en}{window_en} yet to set {top_en} against "
+                f"(at least {need} needed)",
+            )
+        actual = top / bottom
+        shown = f"{actual:.3g}"
+        zh = f"{top_zh}与{bottom_zh}之比为 {shown}（{_num(top)} / {_num(bottom)}）{window_zh}，" + (
+            f"需至少 {need}" if not met else f"不低于 {need}"
+        )
+        en = f"{top_en} per {bottom_en}{window_en}: {shown} ({_num(top)} / {_num(bottom)}), " + (
+            f"at least {need} needed" if not met else f"at least {need}"
+        )
+        return RuleResult(
+            kind=self.kind,
+            met=met,
+            actual=actual,
+            required=float(self.ratio),
             message_zh=zh,
             message_en=en,
         )
@@ -553,20 +903,25 @@ def _outcome(value: Any) -> OutcomeKind:
 
 @attrs.frozen
 class OutcomePresent(Rule):
-    """An outcome of kind ``outcome`` dated up to as_of (and on or after ``since``)."""
+    """An outcome of kind ``outcome`` dated up to as_of (and from ``since`` to ``until``)."""
 
     kind: ClassVar[str] = "outcome_present"
     outcome: OutcomeKind = attrs.field(converter=_outcome)
     since: date | None = attrs.field(default=None, converter=_optional_date)
+    until: date | None = attrs.field(default=None, converter=_optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        _check_window(self)
 
     def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
-        latest = facts.latest_outcome(self.outcome.value, self.since)
+        latest = facts.latest_outcome(self.outcome.value, self.since, self.until)
         return Compiled(latest, f"({latest} IS NOT NULL)")
 
     def explain(
         self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
     ) -> RuleResult:
-        since_zh, since_en = _since(self.since, "zh"), _since(self.since, "en")
+        window_zh = _window(self.since, self.until, "zh")
+        window_en = _window(self.since, self.until, "en")
         on = "" if value is None else value.isoformat()
         return RuleResult(
             kind=self.kind,
@@ -576,13 +931,87 @@ class OutcomePresent(Rule):
             message_zh=(
                 f"已有{self.outcome.zh}记录（{on}）"
                 if met
-                else f"尚无{self.outcome.zh}记录{since_zh}"
+                else f"尚无{self.outcome.zh}记录{window_zh}"
             ),
             message_en=(
                 f"{self.outcome.en} on {on}"
                 if met
-                else f"no {self.outcome.en} outcome{since_en} yet"
+                else f"no {self.outcome.en} outcome{window_en}"
+                + ("" if self.until is not None else " yet")
             ),
+        )
+
+
+def _optional_hours(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _positive(instance, attribute, value)
+
+
+@attrs.frozen
+class ContinuingEducationAtLeast(Rule):
+    """Enough continuing education (继续教育) in the registration cycle that contains the
+    date: three-year cycles (by default) run from the ``registered_on`` of the highest
+    credential held (its ``issued_on`` when not registered), and each level requires its
+    hours (by default 72 for assistant, 90 for intermediate and senior; a province sets its
+    own, see :mod:`supervise.semantics.continuing`). ``hours``, when given, is required
+    whatever the level."""
+
+    kind: ClassVar[str] = "continuing_education_at_least"
+    hours: float | None = attrs.field(default=None, validator=_optional_hours)
+
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        c = facts.cycle(self.hours)
+        value = (
+            f"struct_pack(level := {c.level}, starts := {c.starts}, ends := {c.ends}, "
+            f"hours := {c.hours}, required := {c.required})"
+        )
+        met = f"coalesce({c.starts} IS NOT NULL AND {c.hours} >= {c.required}, false)"
+        return Compiled(value, met)
+
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        required = None if value["required"] is None else float(value["required"])
+        if value["level"] is None:
+            return RuleResult(
+                kind=self.kind,
+                met=False,
+                actual=None,
+                required=required if self.hours is None else float(self.hours),
+                message_zh="未持有职业资格，无继续教育周期",
+                message_en="no credential held, so no continuing-education cycle",
+            )
+        level = CredentialLevel.parse(value["level"])
+        if value["starts"] is None:
+            return RuleResult(
+                kind=self.kind,
+                met=False,
+                actual=None,
+                required=required,
+                message_zh=f"{level.zh}职业资格尚未注册，继续教育周期未开始",
+                message_en=f"the {level.en} credential is not registered yet: no cycle",
+            )
+        hours = float(value["hours"])
+        cycle_zh = f"本周期（{value['starts']} 至 {value['ends']}）"
+        cycle_en = f"this cycle ({value['starts']} to {value['ends']})"
+        need = _num(required or 0)
+        if met:
+            zh = f"{cycle_zh}继续教育 {_num(hours)} 小时（需 {need}）"
+            en = f"{_num(hours)} hours of continuing education {cycle_en} (at least {need})"
+        else:
+            gap = (required or 0) - hours
+            zh = f"{cycle_zh}继续教育还差 {_num(gap)} 小时（已有 {_num(hours)}，需 {need}）"
+            en = (
+                f"{_num(gap)} more hour{_plural(gap)} of continuing education needed "
+                f"{cycle_en}: {_num(hours)} of {need}"
+            )
+        return RuleResult(
+            kind=self.kind,
+            met=met,
+            actual=hours,
+            required=required,
+            message_zh=zh,
+            message_en=en,
         )
 
 
@@ -633,8 +1062,10 @@ class AllOf(_Composite):
             actual=int(value),
             required=len(children),
             rules=tuple(children),
-            message_zh="全部满足" if met else "；".join(c.message_zh for c in missing),
-            message_en="all met" if met else "; ".join(c.message_en for c in missing),
+            message_zh="全部满足"
+            if met
+            else "；".join(_clause(c, "zh", c.choice) for c in missing),
+            message_en="all met" if met else "; ".join(_clause(c, "en", c.choice) for c in missing),
         )
 
 
@@ -660,11 +1091,77 @@ class AnyOf(_Composite):
             rules=tuple(children),
             message_zh=first.message_zh
             if first
-            else "需满足其一：" + "；或 ".join(c.message_zh for c in children),
+            else "需满足其一：" + "；或 ".join(_clause(c, "zh", _several(c)) for c in children),
             message_en=first.message_en
             if first
-            else "one of: " + "; or ".join(c.message_en for c in children),
+            else "one of: " + "; or ".join(_clause(c, "en", _several(c)) for c in children),
         )
+
+
+@attrs.frozen
+class AtLeastNOf(_Composite):
+    """At least ``n`` of ``rules`` hold (N of M); ``n`` must not exceed the number of rules."""
+
+    kind: ClassVar[str] = "at_least_n_of"
+    n: int = attrs.field()
+    rules: tuple[Rule, ...] = attrs.field(converter=_rules)
+
+    @n.validator
+    def _check_n(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"n must be a whole number of at least 1, not {value!r}")
+
+    def __attrs_post_init__(self) -> None:
+        if self.n > len(self.rules):
+            raise ValueError(
+                f"n ({self.n}) must not be more than the number of rules ({len(self.rules)})"
+            )
+
+    def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
+        count = _count_met(children)
+        return Compiled(count, f"({count} >= {self.n})")
+
+    def explain(
+        self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
+    ) -> RuleResult:
+        held, total = int(value), len(children)
+        missing = [c for c in children if not c.met]
+        if met:
+            zh = f"满足 {total} 项中的 {held} 项（需至少 {self.n} 项）"
+            en = f"{held} of {total} met (at least {self.n})"
+        else:
+            more = self.n - held
+            zh = (
+                f"还需满足 {more} 项（已满足 {held} 项，需 {total} 项中至少 {self.n} 项）："
+                + "；".join(_clause(c, "zh", _several(c)) for c in missing)
+            )
+            en = (
+                f"{more} more of these needed ({held} of {total} met, at least {self.n}): "
+                + "; ".join(_clause(c, "en", _several(c)) for c in missing)
+            )
+        return RuleResult(
+            kind=self.kind,
+            met=met,
+            actual=held,
+            required=self.n,
+            rules=tuple(children),
+            message_zh=zh,
+            message_en=en,
+        )
+
+
+def _several(result: RuleResult) -> bool:
+    """Whether ``result`` asks for more than one thing, or for a choice."""
+    return result.choice or len(result.missing()) > 1
+
+
+def _clause(result: RuleResult, lang: str, bracket: bool) -> str:
+    """The message of a nested rule, bracketed when it would otherwise run into the
+    message around it (a choice inside a list of needs, several needs inside a choice)."""
+    text = result.message(lang)
+    if not bracket:
+        return text
+    return f"（{text}）" if lang == "zh" else f"({text})"
 
 
 def _rule(value: Any) -> Rule:
@@ -710,7 +1207,10 @@ class Not(Rule):
         return {"rule": _plain(self.rule)}
 
 
-_COMPOSITE = ("all_of", "any_of", "not")
+_COMPOSITE = ("all_of", "any_of", "at_least_n_of", "not")
+#: Combinations whose ``actual`` counts the rules that hold and whose ``required`` is how many
+#: must: what is missing from them is a count of their unmet rules (all, or a choice).
+_COUNTING = ("all_of", "any_of", "at_least_n_of")
 
 #: Every rule kind by its name in policy files.
 KINDS: dict[str, type[Rule]] = {
@@ -724,8 +1224,11 @@ KINDS: dict[str, type[Rule]] = {
         CredentialAtLeast,
         PracticeYearsAtLeast,
         OutcomePresent,
+        ContinuingEducationAtLeast,
+        RatioAtLeast,
         AllOf,
         AnyOf,
+        AtLeastNOf,
         Not,
     )
 }
@@ -746,29 +1249,64 @@ def phase_complete(program: str, phase: str) -> PhaseComplete:
 
 def hours_at_least(
     hours: float,
-    phase: str | None = None,
+    phase: str | Sequence[str] | None = None,
     program: str | None = None,
     since: date | str | None = None,
+    until: date | str | None = None,
 ) -> HoursAtLeast:
-    """At least ``hours`` hours of activities, optionally in a phase, a program, a window."""
-    return HoursAtLeast(hours, phase, program, since)
+    """At least ``hours`` hours of activities, optionally in a phase (or phases), a program,
+    a window."""
+    return HoursAtLeast(hours, phase, program, since, until)
 
 
 def sessions_at_least(
     sessions: int,
-    phase: str | None = None,
+    phase: str | Sequence[str] | None = None,
     program: str | None = None,
     since: date | str | None = None,
+    until: date | str | None = None,
+    form: SessionForm | str | Sequence[SessionForm | str] | None = None,
+    max_group_sessions: int | None = None,
 ) -> SessionsAtLeast:
-    """At least ``sessions`` attended sessions long enough for their phase."""
-    return SessionsAtLeast(sessions, phase, program, since)
+    """At least ``sessions`` attended sessions long enough for their phase, optionally in a
+    phase (or phases), a program, a window, of a form (or forms); group sessions counting
+    up to ``max_group_sessions``."""
+    return SessionsAtLeast(sessions, phase, program, since, until, form, max_group_sessions)
 
 
 def deliverable_score_at_least(
-    score: float, phase: str | None = None, program: str | None = None
+    score: float,
+    phase: str | None = None,
+    program: str | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
 ) -> DeliverableScoreAtLeast:
-    """A deliverable scored at least ``score``."""
-    return DeliverableScoreAtLeast(score, phase, program)
+    """A deliverable scored at least ``score`` (submitted in the window, when given)."""
+    return DeliverableScoreAtLeast(score, phase, program, since, until)
+
+
+def ratio_at_least(
+    ratio: float,
+    numerator: Measure | Mapping[str, Any],
+    denominator: Measure | Mapping[str, Any],
+    since: date | str | None = None,
+    until: date | str | None = None,
+) -> RatioAtLeast:
+    """``numerator`` at least ``ratio`` times ``denominator``:
+    ``ratio_at_least(0.1, {"measure": "session_hours"}, {"measure": "hours", "phase":
+    "practicum"})``."""
+    return RatioAtLeast(ratio, numerator, denominator, since, until)
+
+
+def continuing_education_at_least(hours: float | None = None) -> ContinuingEducationAtLeast:
+    """Enough continuing education in the registration cycle containing the date (the
+    level's hours, or ``hours``)."""
+    return ContinuingEducationAtLeast(hours)
+
+
+def at_least_n_of(n: int, rules: Sequence[Rule]) -> AtLeastNOf:
+    """At least ``n`` of ``rules`` hold."""
+    return AtLeastNOf(n, tuple(rules))
 
 
 def credential_at_least(level: CredentialLevel | str) -> CredentialAtLeast:
@@ -781,9 +1319,11 @@ def practice_years_at_least(years: int) -> PracticeYearsAtLeast:
     return PracticeYearsAtLeast(years)
 
 
-def outcome_present(outcome: OutcomeKind | str, since: date | str | None = None) -> OutcomePresent:
-    """An outcome of kind ``outcome`` (on or after ``since``)."""
-    return OutcomePresent(outcome, since)
+def outcome_present(
+    outcome: OutcomeKind | str, since: date | str | None = None, until: date | str | None = None
+) -> OutcomePresent:
+    """An outcome of kind ``outcome`` (from ``since`` to ``until``, when given)."""
+    return OutcomePresent(outcome, since, until)
 
 
 def all_of(rules: Sequence[Rule]) -> AllOf:

@@ -4,7 +4,9 @@
   region code prefix or by the programs a person is enrolled in;
 - :func:`trained` and :func:`outcome_people`: what the chosen cohorts produced (Ningxia's
   table: of 60 trained, 18 admitted to the expert pool, ...);
-- :func:`counted`: how many people of a region a target's rule holds for.
+- :func:`counted`: how many people of a region a target's rule holds for;
+- :func:`placements`: the placements of the chosen cohorts begun by a date, and whether
+  each is in force on it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ from supervise.semantics import literal
 from supervise.semantics.eligibility import PersonFacts, Tables, credential_held
 from supervise.semantics.rules import Rule
 
-__all__ = ["GROUPINGS", "UNKNOWN", "counted", "outcome_people", "tiers", "trained"]
+__all__ = [
+    "GROUPINGS",
+    "UNKNOWN",
+    "counted",
+    "outcome_people",
+    "placements",
+    "tiers",
+    "trained",
+]
 
 #: Ways to group: region code prefixes of 2 (province), 4 (prefecture) or 6 (county) digits,
 #: or the programs a person is enrolled in (0).
@@ -94,3 +104,20 @@ def counted(rule: Rule, as_of: date, tables: Callable[[], Tables], region: str |
         where += f" AND starts_with(coalesce(p.region_code, ''), {literal.text(region)})"
     joins = "\n".join(facts.joins)
     return f"SELECT count(*) AS people FROM people p\n{joins}\nWHERE {where}"
+
+
+def placements(as_of: date, cohorts: Sequence[str] | None) -> str:
+    """Rows ``(cohort_id, person_id, name, station, region_code, starts_on, ends_on,
+    in_post)``: the placements of the chosen cohorts (every cohort when ``None``) that began
+    on or before the date, as records dated after it do not count; ``in_post`` when the date
+    falls within the placement (one without an end is open). In cohort, station, person and
+    start order."""
+    on = literal.day(as_of)
+    chosen = "true" if cohorts is None else f"pl.cohort_id IN {literal.texts(cohorts)}"
+    return f"""
+SELECT pl.cohort_id, pl.person_id, p.name, pl.station, pl.region_code, pl.starts_on,
+    pl.ends_on, coalesce(pl.ends_on >= {on}, true) AS in_post
+FROM placements pl JOIN people p ON p.id = pl.person_id
+WHERE pl.starts_on <= {on} AND {chosen}
+ORDER BY pl.cohort_id, pl.station, pl.person_id, pl.starts_on
+"""

@@ -35,10 +35,12 @@ def replace_attendees(
     if stored is None:
         stored = stored_attendees(conn, list(attendees))
     changed = [s for s, people in attendees.items() if stored.get(s, frozenset()) != people]
-    before = conn.total_changes
-    conn.executemany("DELETE FROM session_attendees WHERE session_id = ?", [(s,) for s in changed])
-    conn.executemany(
+    # rowcount, not total_changes: the audit trail's triggers write rows of their own
+    deleted = conn.executemany(
+        "DELETE FROM session_attendees WHERE session_id = ?", [(s,) for s in changed]
+    ).rowcount
+    inserted = conn.executemany(
         "INSERT INTO session_attendees (session_id, person_id) VALUES (?, ?)",
         [(s, person) for s in changed for person in sorted(attendees[s])],
-    )
-    return conn.total_changes - before
+    ).rowcount
+    return max(deleted, 0) + max(inserted, 0)

@@ -13,9 +13,12 @@ from typing import Any
 
 import attrs
 
+from supervise.errors import shown_in_both
+from supervise.lang import Catalogue, Text
 from supervise.store.sql import Reference, q
+from supervise.tables import TABLE_LABELS
 
-__all__ = ["Problem", "check_references", "describe_missing", "phase_missing"]
+__all__ = ["Problem", "check_references", "describe_missing"]
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
@@ -35,16 +38,38 @@ class Problem:
     reason: str
 
 
+_T = Catalogue(
+    __name__,
+    {
+        "not_enrolled": (
+            "人员 {person} 不是批次 {cohort} 的学员",
+            "person {person} is not enrolled in cohort {cohort}",
+        ),
+        "not_mentor": (
+            "人员 {person} 不是批次 {cohort} 的导师",
+            "person {person} is not a mentor in cohort {cohort}",
+        ),
+        "missing": ("没有{noun} {value}", "no {noun} {value}"),
+        "no_phase": (
+            "批次 {cohort}（项目 {program}）没有环节 {phase}；它的环节是 {listed}",
+            "cohort {cohort} (program {program}) has no phase {phase}; its phases are {listed}",
+        ),
+        "none": ("（无）", "none"),
+    },
+)
+_NOUNS = {"people": "person", "programs": "program", "cohorts": "cohort", "sessions": "session"}
+
+
 def describe_missing(ref: Reference, values: tuple[Any, ...]) -> tuple[str, Any, str]:
     """The field to blame, its value and the reason, for a missing parent."""
     field, value = ref.columns[0], values[0]
     parent = ref.parent
-    if parent == "enrollments":
-        return field, value, f"person {value!r} is not enrolled in cohort {values[1]!r}"
-    if parent == "mentors":
-        return field, value, f"person {value!r} is not a mentor in cohort {values[1]!r}"
-    noun = {"people": "person", "programs": "program", "cohorts": "cohort", "sessions": "session"}
-    return field, value, f"no {noun.get(parent, parent)} {value!r}"
+    if parent in ("enrollments", "mentors"):
+        kind = "not_enrolled" if parent == "enrollments" else "not_mentor"
+        person, cohort = shown_in_both(value), shown_in_both(values[1])
+        return field, value, _T(kind, person=person, cohort=cohort)
+    noun = Text(_NOUNS.get(parent, parent), TABLE_LABELS.get(parent, parent))
+    return field, value, _T("missing", noun=noun, value=shown_in_both(value))
 
 
 def _present(
@@ -126,14 +151,13 @@ def _check_phases(
                 continue  # a missing cohort is reported by its reference
             known = phases.get(program, set())
             if row["phase"] not in known:
-                reason = phase_missing(row["cohort_id"], program, row["phase"], known)
+                listed = ", ".join(sorted(known)) or _T("none")
+                reason = _T(
+                    "no_phase",
+                    cohort=shown_in_both(row["cohort_id"]),
+                    program=shown_in_both(program),
+                    phase=shown_in_both(row["phase"]),
+                    listed=listed,
+                )
                 problems.append(Problem(table, index, "phase", row["phase"], reason))
     return problems
-
-
-def phase_missing(cohort: str, program: str, phase: str, known: Collection[str]) -> str:
-    """Why a record's ``phase`` is refused: its cohort's program has no such phase."""
-    listed = ", ".join(sorted(known)) or "none"
-    return (
-        f"cohort {cohort!r} (program {program!r}) has no phase {phase!r}; its phases are {listed}"
-    )

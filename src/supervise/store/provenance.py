@@ -2,7 +2,9 @@
 
 Each import that writes adds one row to the ``imports`` table in the same transaction as its
 data, so the record and the rows it describes land together or not at all: what was read (the
-paths as given and the SHA-256 of their content), when (UTC), and the rows per table.
+names of the files and folders, without the folders they were in, and the SHA-256 of their
+content), when (UTC), and the rows per table. Folder names stay out because offices name
+folders after people (``/home/wangli/…``, ``王丽的资料/``); the hash identifies the content.
 """
 
 from __future__ import annotations
@@ -18,12 +20,26 @@ from typing import Any
 
 import attrs
 
-__all__ = ["ImportRecord", "content_hash", "list_imports", "record_import"]
+__all__ = ["ImportRecord", "content_hash", "file_names", "list_imports", "record_import"]
+
+
+def file_names(paths: Iterable[str | os.PathLike[str]]) -> str:
+    """What provenance keeps of the paths an import read: their last parts, comma-separated.
+
+    >>> file_names(["/home/wangli/2024/anhui.zip", "D:\\\\王丽\\\\batch"])
+    'anhui.zip, batch'
+    """
+    names = []
+    for path in paths:
+        text = os.fspath(path).rstrip("/\\")
+        names.append(text.replace("\\", "/").rsplit("/", 1)[-1] or text)
+    return ", ".join(names)
 
 
 @attrs.frozen(kw_only=True)
 class ImportRecord:
-    """One import: its ``id``, ``source`` (paths as given), ``sha256`` of the content,
+    """One import: its ``id``, ``source`` (the names of the files read, without their
+    folders), ``sha256`` of the content,
     ``imported_at`` (UTC, ISO 8601) and ``tables`` (counts per table: inserted, updated,
     unchanged, removed)."""
 

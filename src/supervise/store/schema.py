@@ -13,7 +13,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from supervise.errors import SchemaVersionError
+from supervise.lang import Catalogue
 from supervise.model import HOURS_PLACES
+from supervise.store.provenance import file_names
 from supervise.tables import TABLES
 
 __all__ = [
@@ -24,6 +26,24 @@ __all__ = [
     "current_version",
     "migrate",
 ]
+
+_T = Catalogue(
+    __name__,
+    {
+        "newer": (
+            "{where} 的结构版本为 {found}，而此版本的 supervise 只能读取 {supported} 及以下的"
+            "版本：请升级 supervise 后再打开",
+            "{where} has schema version {found}, but this supervise reads versions up to "
+            "{supported}: upgrade supervise to open it",
+        ),
+        "foreign": (
+            "{where} 是 SQLite 数据库，但不是 supervise 登记库（其中有表 {table}，没有 "
+            "schema_version）；文件未作任何改动",
+            "{where} is an SQLite database but not a supervise registry (it has a table "
+            "{table} and no schema_version); the file was left as it was",
+        ),
+    },
+)
 
 #: The tables whose changes the ``generations`` table tracks: every table of records.
 GENERATION_TABLES = tuple(TABLES)
@@ -315,8 +335,6 @@ SELECT o.person_id, p.name AS person_name, o.kind, {_label("outcome_kind", "o.ki
        o."on" AS on_date, o.detail
 FROM outcomes o LEFT JOIN people p ON p.id = o.person_id""",
 }
-#: The read-only views for browsing, in the order they are documented (docs/how-to/browse.md).
-VIEWS = tuple(_VIEWS)
 
 
 def _v5(conn: sqlite3.Connection) -> None:
@@ -334,8 +352,136 @@ def _v5(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE VIEW {name} AS {select.strip()}")
 
 
+def _v6(conn: sqlite3.Connection) -> None:
+    """Version 6: trust under real operations.
+
+    - The audit trail: ``audit_writes`` (one row per write: when, who, the operation, a
+      detail, rows per table) and ``audit_changes`` (one row per record changed: table, key,
+      whose record, insert/update/delete, the values before and after, personal numbers
+      masked); see :mod:`supervise.store.audit`.
+    - ``settings``: facts about the registry itself, such as whether national ID and phone
+      numbers are kept encrypted and the check of the key that opens them.
+    - Provenance keeps the names of the files an import read, not the folders they were in
+      (which offices often name after people): existing rows are rewritten so."""
+    conn.execute(
+        "CREATE TABLE audit_writes (id INTEGER PRIMARY KEY, at TEXT NOT NULL, "
+        "actor TEXT NOT NULL, operation TEXT NOT NULL, detail TEXT, counts TEXT NOT NULL) STRICT"
+    )
+    conn.execute("CREATE INDEX audit_writes_by_time ON audit_writes(at)")
+    conn.execute(
+        "CREATE TABLE audit_changes (write_id INTEGER NOT NULL, table_name TEXT NOT NULL, "
+        "key TEXT NOT NULL, person_id TEXT, change TEXT NOT NULL, before TEXT, after TEXT) STRICT"
+    )
+    conn.execute("CREATE INDEX audit_changes_by_write ON audit_changes(write_id)")
+    conn.execute("CREATE INDEX audit_changes_by_record ON audit_changes(table_name, key)")
+    conn.execute("CREATE INDEX audit_changes_by_person ON audit_changes(person_id)")
+    conn.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+    sources = conn.execute("SELECT id, source FROM imports").fetchall()
+    conn.executemany(
+        "UPDATE imports SET source = ? WHERE id = ?",
+        [(file_names(source.split(", ")), id_) for id_, source in sources],
+    )
+
+
+# Version 7: sign-off, caps, continuing education. The new columns join the views of the
+# tables that gained them (each view dropped and made again), and one view is new.
+_LABELS_6 = {"record_state": {"submitted": "待审核", "confirmed": "已确认", "rejected": "已退回"}}
+_SIGNED = (
+    "{row}.state, " + _label("record_state", "{row}.state") + " AS state_zh, {row}.signed_by, "
+    "(SELECT sp.name FROM people sp WHERE sp.id = {row}.signed_by) AS signer_name, "
+    "{row}.signed_on"
+)
+_VIEWS_6 = {
+    "phases_labelled": """
+SELECT ph.program_id, pr.name AS program_name, ph.key, ph.name, ph."order" AS phase_order,
+       ph.starts_on, ph.due_on, ph.required_hours, ph.required_sessions,
+       ph.min_session_minutes, ph.required_days, ph.required_deliverables, ph.pass_score,
+       ph.weight, ph.max_group_sessions
+FROM phases ph LEFT JOIN programs pr ON pr.id = ph.program_id""",
+    "activities_labelled": f"""
+SELECT a.id, a.person_id, p.name AS person_name, a.cohort_id, c.name AS cohort_name, a.phase,
+       {_PHASE_NAME.format(row="a")} AS phase_name, a."on" AS on_date, a.hours, a.note,
+       {_SIGNED.format(row="a")}
+FROM activities a LEFT JOIN people p ON p.id = a.person_id
+LEFT JOIN cohorts c ON c.id = a.cohort_id""",
+    "sessions_labelled": f"""
+SELECT s.id, s.mentor_id, p.name AS mentor_name, s.cohort_id, c.name AS cohort_name,
+       s."on" AS on_date, s.minutes, s.form, {_label("session_form", "s.form")} AS form_zh,
+       s.phase, {_PHASE_NAME.format(row="s")} AS phase_name,
+       (SELECT count(*) FROM session_attendees sa WHERE sa.session_id = s.id) AS attendee_count,
+       (SELECT group_concat(name, '、') FROM (
+            SELECT ap.name FROM session_attendees sa JOIN people ap ON ap.id = sa.person_id
+            WHERE sa.session_id = s.id ORDER BY sa.person_id)) AS attendee_names,
+       {_SIGNED.format(row="s")}
+FROM sessions s LEFT JOIN people p ON p.id = s.mentor_id
+LEFT JOIN cohorts c ON c.id = s.cohort_id""",
+    "deliverables_labelled": f"""
+SELECT d.id, d.person_id, p.name AS person_name, d.cohort_id, c.name AS cohort_name, d.phase,
+       {_PHASE_NAME.format(row="d")} AS phase_name, d.title, d.submitted_on, d.score,
+       d.reviewer_id, r.name AS reviewer_name, {_SIGNED.format(row="d")}
+FROM deliverables d LEFT JOIN people p ON p.id = d.person_id
+LEFT JOIN cohorts c ON c.id = d.cohort_id LEFT JOIN people r ON r.id = d.reviewer_id""",
+    "credentials_labelled": f"""
+SELECT cr.person_id, p.name AS person_name, cr.level,
+       {_label("credential_level", "cr.level")} AS level_zh, cr.certificate_no, cr.issued_on,
+       cr.expires_on, cr.issuer, cr.region_code, cr.registered_on
+FROM credentials cr LEFT JOIN people p ON p.id = cr.person_id""",
+    "continuing_education_labelled": """
+SELECT ce.id, ce.person_id, p.name AS person_name, ce."on" AS on_date, ce.hours, ce.provider,
+       ce.category
+FROM continuing_education ce LEFT JOIN people p ON p.id = ce.person_id""",
+}
+
+
+def _v7(conn: sqlite3.Connection) -> None:
+    """Version 7: sign-off of activities, sessions and deliverables (``state``, ``signed_by``,
+    ``signed_on``; existing records are confirmed) and its log (``sign_offs``); whether a
+    program counts submitted records (``pending_counts``); a cap on group sessions per phase
+    (``max_group_sessions``); the registration date of credentials (``registered_on``) and the
+    ``continuing_education`` table."""
+    conn.execute("ALTER TABLE programs ADD COLUMN pending_counts INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE phases ADD COLUMN max_group_sessions INTEGER")
+    for table in ("activities", "sessions", "deliverables"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN state TEXT NOT NULL DEFAULT 'confirmed'")
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN signed_by TEXT")
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN signed_on TEXT")
+        conn.execute(f"CREATE INDEX {table}_by_state ON {table}(state, cohort_id)")
+    conn.execute("ALTER TABLE credentials ADD COLUMN registered_on TEXT")
+    conn.execute(
+        "CREATE TABLE continuing_education (id TEXT PRIMARY KEY, "
+        'person_id TEXT NOT NULL REFERENCES people(id), "on" TEXT NOT NULL, '
+        "hours REAL NOT NULL, provider TEXT, category TEXT) STRICT"
+    )
+    conn.execute(
+        'CREATE INDEX continuing_education_by_person ON continuing_education(person_id, "on")'
+    )
+    # Every confirmation and rejection (supervise.signoff), never changed afterwards.
+    conn.execute(
+        "CREATE TABLE sign_offs (id INTEGER PRIMARY KEY, record_table TEXT NOT NULL, "
+        "record_id TEXT NOT NULL, state TEXT NOT NULL, previous_state TEXT NOT NULL, "
+        "signed_by TEXT NOT NULL, signed_on TEXT NOT NULL, recorded_at TEXT NOT NULL) STRICT"
+    )
+    conn.execute("CREATE INDEX sign_offs_by_record ON sign_offs(record_table, record_id)")
+    conn.execute("CREATE INDEX sign_offs_by_signer ON sign_offs(signed_by)")
+    # A new table needs a generation token, or its columnar copy would never be made.
+    conn.execute(
+        "INSERT OR IGNORE INTO generations (name, token) "
+        "VALUES ('continuing_education', lower(hex(randomblob(8))))"
+    )
+    conn.executemany(
+        "INSERT INTO vocabulary_labels VALUES (?, ?, ?)",
+        [(v, value, zh) for v, labels in _LABELS_6.items() for value, zh in labels.items()],
+    )
+    for name, select in _VIEWS_6.items():
+        conn.execute(f"DROP VIEW IF EXISTS {name}")
+        conn.execute(f"CREATE VIEW {name} AS {select.strip()}")
+
+
+#: The read-only views for browsing, in the order they are documented (docs/registry.md).
+VIEWS = (*_VIEWS, *(name for name in _VIEWS_6 if name not in _VIEWS))
+
 #: Migrations by the version they produce; ``_MIGRATIONS[n - 1]`` turns version n-1 into n.
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 
 #: The schema version this `supervise` writes.
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -353,14 +499,19 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 
 def check_version(conn: sqlite3.Connection, where: str) -> int:
-    """The database's schema version; :class:`SchemaVersionError` when it is newer than
-    this `supervise` reads. Reads only."""
+    """The database's schema version (0 for an empty database); :class:`SchemaVersionError`
+    when it is newer than this `supervise` reads, or when the file is an SQLite database of
+    another application. Reads only: a refused file is left exactly as it was."""
     found = current_version(conn)
     if found > SCHEMA_VERSION:
-        raise SchemaVersionError(
-            f"{where} has schema version {found}, but this supervise reads versions up to "
-            f"{SCHEMA_VERSION}: upgrade supervise to open it"
-        )
+        raise SchemaVersionError(_T("newer", where=where, found=found, supported=SCHEMA_VERSION))
+    if found == 0:
+        other = conn.execute(
+            "SELECT name FROM sqlite_master "
+            "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1"
+        ).fetchone()
+        if other:
+            raise SchemaVersionError(_T("foreign", where=where, table=repr(other[0])))
     return found
 
 
@@ -371,15 +522,6 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
     """
     found = check_version(conn, where)
     if found == 0:
-        other = conn.execute(
-            "SELECT name FROM sqlite_master "
-            "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1"
-        ).fetchone()
-        if other:
-            raise SchemaVersionError(
-                f"{where} is an SQLite database but not a supervise registry "
-                f"(it has a table {other[0]!r} and no schema_version)"
-            )
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version "
             "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT"

@@ -12,9 +12,10 @@ from typing import Any
 
 import attrs
 
+from supervise.model import SIGNED_TABLES
 from supervise.tables import TABLES, Table
 
-__all__ = ["Reference", "insert_sql", "q", "references", "select_in", "upsert_sql"]
+__all__ = ["SIGNERS", "Reference", "insert_sql", "q", "references", "select_in", "upsert_sql"]
 
 # Values bound per query: well under SQLite's limit on parameters.
 _CHUNK = 500
@@ -80,8 +81,18 @@ class Reference:
     parent_columns: tuple[str, ...]
 
 
+#: References SQLite does not enforce (a composite foreign key cannot be added to a table
+#: after it was made) but every write checks: who signs a record off must be a mentor of the
+#: record's cohort.
+SIGNERS = tuple(
+    Reference(table, ("signed_by", "cohort_id"), "mentors", ("person_id", "cohort_id"))
+    for table in SIGNED_TABLES
+)
+
+
 def references(conn: sqlite3.Connection) -> dict[str, list[Reference]]:
-    """Every foreign key of the schema, read from SQLite's catalogue, by child table."""
+    """Every foreign key of the schema, read from SQLite's catalogue, by child table, and the
+    references of :data:`SIGNERS`."""
     found: dict[str, list[Reference]] = {}
     for name in TABLES:
         keys: dict[int, list[tuple[str, str, str]]] = {}
@@ -97,4 +108,6 @@ def references(conn: sqlite3.Connection) -> dict[str, list[Reference]]:
             )
             for _, parts in sorted(keys.items())
         ]
+    for ref in SIGNERS:
+        found[ref.table].append(ref)
     return found

@@ -12,22 +12,29 @@ record. :class:`supervise.Registry` adds the questions and the exchange front en
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import itertools
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from supervise.convert import from_dict, to_dict
 from supervise.core.snapshot import CohortSnapshot
+from supervise.dates import parse_date
 from supervise.errors import (
+    CorruptRegistry,
     IntegrityError,
     InvalidRecord,
     NotFound,
+    RegistryBusy,
     SuperviseError,
 )
+from supervise.lang import Catalogue
 from supervise.model import (
     MODELS,
     Activity,
@@ -44,9 +51,22 @@ from supervise.model import (
     Session,
     record_label,
 )
-from supervise.pii import mask_national_id, trusted_load
+from supervise.pii import MASKS, mask_national_id, trusted_load
+from supervise.store import audit as trail
 from supervise.store.attendees import replace_attendees, stored_attendees
+from supervise.store.busy import process_alive, under_way
 from supervise.store.integrity import check_references
+from supervise.store.protection import (
+    PROTECTION,
+    SEALED_COLUMNS,
+    ProtectionKey,
+    hash_of,
+    is_sealed,
+    key_of,
+    mask_of,
+    required,
+    wrong_key,
+)
 from supervise.store.provenance import ImportRecord, list_imports
 from supervise.store.schema import GENERATION_TABLES, SCHEMA_VERSION, check_version, migrate
 from supervise.store.sql import q, references, select_in, upsert_sql
@@ -55,10 +75,32 @@ from supervise.tables import ATTENDEES, TABLES, table_of
 if TYPE_CHECKING:
     import sqlite_utils
 
-__all__ = ["Store"]
+__all__ = ["BUSY_TIMEOUT_SECONDS", "Store", "damaged", "default_actor"]
 
 T = TypeVar("T")
-_BUSY_TIMEOUT_SECONDS = 30.0
+#: How long a write waits, by default, for another process's write to finish (seconds).
+BUSY_TIMEOUT_SECONDS = 30.0
+_T = Catalogue(
+    __name__,
+    {
+        "exists": (
+            "{target} 已存在；如要替换，请传入 overwrite=True（命令行：--overwrite）",
+            "{target} exists; pass overwrite=True (on the command line: --overwrite) to replace it",
+        ),
+        "no_backup": ("无法备份到 {target}：{detail}", "cannot back up to {target}: {detail}"),
+        "writing": ("写入身份证号和手机号", "writing national ID and phone numbers"),
+        "reading": ("读取身份证号和手机号", "reading national ID and phone numbers"),
+        "unprotecting": ("解密个人信息", "opening the personal data for good"),
+        "outside": (
+            "{what} 只能在 transaction() 之内调用",
+            "{what} is only meaningful inside transaction()",
+        ),
+        "cannot_open": (
+            "无法把 {where} 作为登记库打开：{detail}",
+            "cannot open {where} as a registry: {detail}",
+        ),
+    },
+)
 _savepoints = itertools.count()
 
 
@@ -70,28 +112,63 @@ class Store:
     File databases use WAL, so readers see a consistent snapshot while a write is under way.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        actor: str | None = None,
+        timeout: float = BUSY_TIMEOUT_SECONDS,
+        key: ProtectionKey | str | os.PathLike[str] | None = None,
+    ) -> None:
         self.path: str | None = None if path is None else os.fspath(path)
+        #: Who writes, unless a write names someone else: recorded in the audit trail.
+        self.actor = actor or default_actor()
+        #: How long a write waits for another process's write to finish, in seconds.
+        self.timeout = timeout
         where = self.path or ":memory:"
         try:
             conn = sqlite3.connect(
-                where, timeout=_BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+                where, timeout=timeout, isolation_level=None, check_same_thread=False
             )
             conn.execute("PRAGMA foreign_keys = ON")
             self.conn = conn
-            found = check_version(conn, where)  # before WAL: refuse a newer file untouched
+            # Everything that can refuse the file (newer, not a registry, damaged) reads
+            # only and comes before WAL, which changes the file.
+            found = check_version(conn, where)
             if self.path is not None:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
             self._changed: set[str] = set()
             #: The schema version the file had when opened (0 for a new registry).
             self.migrated_from = found
+            self._trail = trail.Trail(conn, masked_value)
             if found < SCHEMA_VERSION:  # readers of a current file never take the write lock
-                with self.transaction():
+                change = f"schema {found} → {SCHEMA_VERSION}"
+                with self.transaction(operation="migrate" if found else "create", detail=change):
                     migrate(conn, where)
+            self._trail.install()
+            self._references = references(conn)
+            #: Whether national ID and phone numbers are kept encrypted (see :meth:`protect`).
+            self.protected = self._setting("pii_protection") is not None
+            self._key = key_of(key)
+            checked = self._setting("key_check")
+            if self.protected and self._key is not None and checked != self._key.check():
+                raise wrong_key(where)
         except sqlite3.DatabaseError as exc:
-            raise SuperviseError(f"cannot open {where!r} as a registry: {exc}") from None
-        self._references = references(conn)
+            with contextlib.suppress(AttributeError):
+                self.conn.close()
+            raise self._failure(exc) from None
+        except SuperviseError:
+            with contextlib.suppress(AttributeError):
+                self.conn.close()
+            raise
+
+    def _failure(self, exc: sqlite3.Error) -> SuperviseError:
+        """The error to raise for what SQLite said: a damaged file, or any other refusal."""
+        where = self.path or ":memory:"
+        if damaged(exc):
+            return CorruptRegistry(where, str(exc))
+        return SuperviseError(_T("cannot_open", where=repr(where), detail=str(exc)))
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -109,27 +186,43 @@ class Store:
 
     def backup(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write a consistent copy of the registry to ``path`` with SQLite's online backup
-        API, while other connections may keep reading and writing. The copy is written to
-        a temporary file next to ``path`` and moved into place, so ``path`` never holds half
-        a copy. Refuses to replace an existing file unless ``overwrite`` is true."""
-        target = os.fspath(path)
+        API, while other connections may keep reading and writing.
+
+        The copy is written to a hidden temporary file beside ``path``, readable by its
+        owner only (it holds personal data), checked (``PRAGMA quick_check``) and moved into
+        place, so ``path`` never holds half a copy, nor a copy of a damaged registry
+        (:class:`~supervise.errors.CorruptRegistry`). Temporary files left by a backup that
+        was killed are removed by the next backup to the same folder. Refuses to replace an
+        existing file unless ``overwrite`` is true."""
+        target = os.path.abspath(os.fspath(path))
         if os.path.exists(target) and not overwrite:
-            raise SuperviseError(f"{target!r} exists; pass overwrite=True to replace it")
-        folder = os.path.dirname(os.path.abspath(target))
-        handle, partial = tempfile.mkstemp(prefix=".backup-", suffix=".db", dir=folder)
-        os.close(handle)
+            raise SuperviseError(_T("exists", target=repr(os.fspath(path))))
+        folder, name = os.path.split(target)
+        remove_abandoned_backups(folder)
+        handle, partial = tempfile.mkstemp(
+            prefix=f".{name}.{os.getpid()}.", suffix=BACKUP_SUFFIX, dir=folder
+        )
+        os.close(handle)  # mkstemp: mode 0600, and SQLite gives its journal the same
         try:
-            copy = sqlite3.connect(partial)
-            try:
-                self.conn.backup(copy)
-            finally:
-                copy.close()
+            with self.reading():
+                copy = sqlite3.connect(partial)
+                try:
+                    self.conn.backup(copy)
+                    found = quick_check(copy)
+                finally:
+                    copy.close()
+            if found:
+                raise CorruptRegistry(self.path or ":memory:", found)
             os.replace(partial, target)
         except (sqlite3.Error, OSError) as exc:
-            raise SuperviseError(f"cannot back up to {target!r}: {exc}") from None
+            detail = f"{exc}"
+            raise SuperviseError(
+                _T("no_backup", target=repr(os.fspath(path)), detail=detail)
+            ) from None
         finally:
-            if os.path.exists(partial):
-                os.remove(partial)
+            for leftover in (partial, *(partial + end for end in ("-journal", "-wal", "-shm"))):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(leftover)
 
     def __enter__(self) -> Self:
         return self
@@ -146,16 +239,38 @@ class Store:
         )
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Run the block as one write transaction (a savepoint when nested).
+    def transaction(
+        self,
+        *,
+        operation: str = "write",
+        actor: str | None = None,
+        detail: str | None = None,
+        verify: bool = False,
+    ) -> Iterator[trail.Write]:
+        """Run the block as one write transaction (a savepoint when nested), recorded in the
+        audit trail as one write: ``operation`` (``add``, ``import``, ``confirm``, ...), by
+        ``actor`` (default: the registry's :attr:`actor`), with a ``detail`` for people to
+        read. Every record the block inserts, updates or deletes is listed with its values
+        before and after (see :mod:`supervise.store.audit`); the block may add entries of
+        its own with :meth:`audit`. A block that changes nothing leaves no trace.
 
         ``BEGIN IMMEDIATE`` takes the write lock at once, so two processes writing the same
-        file queue (up to 30 s) instead of failing half-way."""
+        file queue (up to :attr:`timeout`, 30 s by default) instead of failing half-way; a
+        writer that waited that long raises :class:`~supervise.errors.RegistryBusy`, naming
+        the import under way when there is one. With ``verify`` the file is checked
+        (``PRAGMA quick_check``) before the block writes; a damaged file, found then or by
+        any statement of the block, raises :class:`~supervise.errors.CorruptRegistry` and
+        nothing is written.
+
+        Yields the :class:`~supervise.store.audit.Write` under way (of the outermost
+        transaction when nested)."""
         if _in_transaction(self.conn):
             name = f"supervise_{next(_savepoints)}"
             self.conn.execute(f"SAVEPOINT {name}")
             try:
-                yield
+                yield self._trail.write or trail.Write(
+                    self._trail, 0, operation, self.actor, detail, ""
+                )
             except BaseException:
                 if _in_transaction(self.conn):
                     self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
@@ -163,19 +278,124 @@ class Store:
                 raise
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         self._changed = set()
         before = self.conn.total_changes
         try:
-            yield
-            self._bump(self.conn.total_changes != before)
+            if verify:
+                self.verify()
+            write = self._trail.begin(operation, actor or self.actor, detail)
+            yield write
+            if self.conn.total_changes != before:
+                self._bump(True)
+                write.finish()
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self._rollback()
+            if damaged(exc):
+                raise CorruptRegistry(self.path or ":memory:", str(exc)) from None
+            raise
         except BaseException:
-            if _in_transaction(self.conn):
-                self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         finally:
             self._changed = set()
-        self.conn.execute("COMMIT")
+            with contextlib.suppress(sqlite3.Error):
+                self._trail.end()
+
+    def audit(
+        self,
+        table: str,
+        key: Sequence[Any],
+        change: str,
+        *,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        person_id: str | None = None,
+    ) -> None:
+        """Add an entry to the audit trail of the write under way (inside
+        :meth:`transaction`): a ``change`` (``confirm``, ``reject``, ...) of the record
+        ``table``/``key``, with what the caller wants kept ``before`` and ``after`` (national
+        ID and phone numbers are masked) and whose record it is. Changes of rows need no
+        call: the trail lists them itself.
+
+        >>> import supervise
+        >>> registry = supervise.open(actor="李审核")
+        >>> with registry.transaction(operation="confirm", detail="2 records"):
+        ...     registry.audit("activities", ["a1"], "confirm", after={"state": "confirmed"})
+        >>> last = registry.history()[-1]
+        >>> last.actor, last.operation, last.detail, last.changes[0].change
+        ('李审核', 'confirm', '2 records', 'confirm')
+        """
+        if self._trail.write is None:
+            raise SuperviseError(_T("outside", what="audit()"))
+        self._trail.record(table, key, change, before=before, after=after, person_id=person_id)
+
+    def history(
+        self,
+        *,
+        table: str | None = None,
+        key: Sequence[Any] | str | None = None,
+        person: str | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+    ) -> list[trail.AuditWrite]:
+        """The audit trail: every write, oldest first, with who made it, when (UTC), the
+        operation, the rows per table and the records it changed, values before and after.
+
+        ``table`` and ``key`` (a value, or the values of a composite key) keep the writes
+        that changed that record; ``person`` those that changed a record of that person;
+        ``since`` and ``until`` (dates, both included, UTC) a span of time."""
+        keys = (key,) if isinstance(key, str) else key
+        with self.reading():
+            return trail.history(
+                self.conn,
+                table=table,
+                key=keys,
+                person=person,
+                since=None if since is None else parse_date(since),
+                until=None if until is None else parse_date(until),
+            )
+
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or self.path is None:
+                raise
+            note = under_way(self.path)
+            raise RegistryBusy(
+                self.path, self.timeout, None if note is None else note.describe()
+            ) from None
+        except sqlite3.DatabaseError as exc:
+            raise self._failure(exc) from None
+
+    def _rollback(self) -> None:
+        if _in_transaction(self.conn):
+            with contextlib.suppress(sqlite3.Error):  # a damaged file may refuse even this
+                self.conn.execute("ROLLBACK")
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Run the block's reads, turning SQLite's report of a damaged file into
+        :class:`~supervise.errors.CorruptRegistry`."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if damaged(exc):
+                raise CorruptRegistry(self.path or ":memory:", str(exc)) from None
+            raise
+
+    def verify(self) -> None:
+        """Check the registry file with ``PRAGMA quick_check`` (every page and index entry
+        well formed; about a second per gigabyte): raises
+        :class:`~supervise.errors.CorruptRegistry` naming the first problems."""
+        try:
+            found = quick_check(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise self._failure(exc) from None
+        if found:
+            raise CorruptRegistry(self.path or ":memory:", found)
 
     def changed(self, *tables: str) -> None:
         """Declare, inside :meth:`transaction`, that the block writes ``tables``: on commit
@@ -197,10 +417,137 @@ class Store:
                 [(name,) for name in names],
             )
 
+    # -- personal data at rest ---------------------------------------------------------------
+
+    def _setting(self, name: str) -> str | None:
+        found = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'"
+        ).fetchone()
+        if not found:
+            return None
+        row = self.conn.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def seal(self, column: str, value: Any) -> Any:
+        """``value`` of ``column`` as this registry stores it: sealed (encrypted, with its
+        mask and keyed hash) when the registry is protected and ``column`` holds personal
+        data, else as it is. Raises :class:`~supervise.store.protection.KeyRequired` for a
+        number to seal without the key."""
+        if not self.protected or value is None or column not in SEALED_COLUMNS:
+            return value
+        if self._key is None:
+            raise required(self.path or ":memory:", _T("writing"))
+        return self._key.seal(column, value)
+
+    def reveal(self, column: str, value: Any) -> Any:
+        """A stored value as it was written: a sealed cell opened with the key
+        (:class:`~supervise.store.protection.KeyRequired` without it), anything else as it
+        is."""
+        if not is_sealed(value):
+            return value
+        if self._key is None:
+            raise required(self.path or ":memory:", _T("reading"))
+        return self._key.unseal(column, value)
+
+    def pseudonymiser(self, key: ProtectionKey) -> Callable[[str], str]:
+        """What turns a stored national ID into its pseudonym under ``key`` (see
+        :mod:`supervise.pseudonym`). A protected registry whose own key is ``key`` gives the
+        keyed hash each sealed cell carries, opening no number and needing no key of its own
+        (the hash is the pseudonym: one function, one derivation); any other number is opened
+        (a protected registry's needs its key: :class:`~supervise.store.protection.KeyRequired`
+        without it) and hashed under ``key``."""
+        if self.protected and self._setting("key_check") == key.check():
+            return lambda value: hash_of(value) if is_sealed(value) else key.national_id_hash(value)
+        return lambda value: key.national_id_hash(self.reveal("national_id", value))
+
+    def protect(self, key: ProtectionKey, *, actor: str | None = None) -> int:
+        """Keep every national ID and phone number of the registry encrypted under ``key``
+        from now on (see :mod:`supervise.store.protection`); returns the people whose numbers
+        were sealed. The file is then rewritten (``VACUUM``), so the numbers in clear are
+        not left behind in its free pages or its write-ahead log; copies made before (a
+        backup, an export with personal data) still hold them.
+
+        Protecting a protected registry with its own key does nothing; with another key it
+        raises :class:`~supervise.store.protection.KeyRequired`."""
+        if self.protected:
+            if self._setting("key_check") != key.check():
+                raise wrong_key(self.path or ":memory:")
+            self._key = key
+            return 0
+        with self.transaction(operation="protect", actor=actor) as write:
+            write.quiet()  # every value is masked in the trail: nothing to see but a count
+            rows = self.conn.execute(
+                "SELECT id, national_id, phone FROM people "
+                "WHERE national_id IS NOT NULL OR phone IS NOT NULL"
+            ).fetchall()
+            self.conn.executemany(
+                "UPDATE people SET national_id = ?, phone = ? WHERE id = ?",
+                [
+                    (
+                        None if number is None else key.seal("national_id", number),
+                        None if phone is None else key.seal("phone", phone),
+                        pid,
+                    )
+                    for pid, number, phone in rows
+                ],
+            )
+            self.conn.executemany(
+                "INSERT INTO settings (name, value) VALUES (?, ?)",
+                [("pii_protection", PROTECTION), ("key_check", key.check())],
+            )
+            self.changed("people")
+            write.counts = {"people": {"updated": len(rows)}}
+        self._key, self.protected = key, True
+        self._scrub()
+        return len(rows)
+
+    def unprotect(self, *, actor: str | None = None) -> int:
+        """Keep national ID and phone numbers in clear again (needs the key); returns the
+        people whose numbers were opened."""
+        if not self.protected:
+            return 0
+        if self._key is None:
+            raise required(self.path or ":memory:", _T("unprotecting"))
+        key = self._key
+        with self.transaction(operation="unprotect", actor=actor) as write:
+            write.quiet()
+            rows = self.conn.execute(
+                "SELECT id, national_id, phone FROM people "
+                "WHERE national_id IS NOT NULL OR phone IS NOT NULL"
+            ).fetchall()
+            self.conn.executemany(
+                "UPDATE people SET national_id = ?, phone = ? WHERE id = ?",
+                [
+                    (
+                        self.reveal("national_id", number),
+                        self.reveal("phone", phone),
+                        pid,
+                    )
+                    for pid, number, phone in rows
+                ],
+            )
+            self.conn.execute("DELETE FROM settings WHERE name IN ('pii_protection', 'key_check')")
+            self.changed("people")
+            write.counts = {"people": {"updated": len(rows)}}
+        self.protected = False
+        self._key = key
+        return len(rows)
+
+    def _scrub(self) -> None:
+        """Rewrite the file so that no old page (a number in clear) survives in it or in its
+        write-ahead log."""
+        if self.path is None:
+            return
+        with self.reading():
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # -- writing -----------------------------------------------------------------------------
 
-    def add(self, *records: Any) -> dict[str, int]:
-        """Write model records (objects, or iterables of them) in one transaction.
+    def add(self, *records: Any, actor: str | None = None) -> dict[str, int]:
+        """Write model records (objects, or iterables of them) in one transaction, recorded
+        in the audit trail as an ``add`` by ``actor`` (default: the registry's).
 
         Returns the number of rows inserted or changed per table; rows already stored with
         the same values are not counted. Raises :class:`~supervise.errors.IntegrityError`,
@@ -210,6 +557,10 @@ class Store:
         """
         batch = _group(records)
         rows = {name: [to_dict(r) for r in items] for name, items in batch.items()}
+        if self.protected and Person.__table__ in rows:
+            for row in rows[Person.__table__]:
+                for column in SEALED_COLUMNS:
+                    row[column] = self.seal(column, row[column])
         if Session.__table__ in rows:
             rows[ATTENDEES.name] = [
                 {"session_id": s["id"], "person_id": p}
@@ -228,7 +579,7 @@ class Store:
         self._check_national_ids(batch.get(Person.__table__, []))
         changed: dict[str, int] = {}
         try:
-            with self.transaction():
+            with self.transaction(operation="add", actor=actor):
                 for name in TABLES:
                     if name in rows and name != ATTENDEES.name:
                         changed[name] = self._upsert(name, rows[name])
@@ -244,14 +595,16 @@ class Store:
     def _upsert(self, name: str, rows: list[dict[str, Any]]) -> int:
         table = TABLES[name]
         sql = upsert_sql(table, table.names)
-        before = self.conn.total_changes
-        self.conn.executemany(sql, [tuple(row[c] for c in table.names) for row in rows])
-        return self.conn.total_changes - before
+        # rowcount counts the rows this statement changed, not the audit trail's own
+        cursor = self.conn.executemany(sql, [tuple(row[c] for c in table.names) for row in rows])
+        return max(cursor.rowcount, 0)
 
     def _check_national_ids(self, people: list[Person]) -> None:
         """A national ID already held by another person id is the same person: refuse.
         One query per few hundred people, not one per person."""
-        numbers = {p.national_id: p for p in people if p.national_id is not None}
+        numbers = {
+            self.seal("national_id", p.national_id): p for p in people if p.national_id is not None
+        }
         owners = list(
             select_in(self.conn, "people", ("national_id", "id"), "national_id", list(numbers))
         )
@@ -261,7 +614,7 @@ class Store:
                 raise IntegrityError(
                     record_label(person),
                     "national_id",
-                    mask_national_id(number),
+                    mask_national_id(person.national_id or ""),
                     f"the same national ID is already registered to person {owner!r}",
                 )
 
@@ -269,7 +622,8 @@ class Store:
         """Every import that wrote to this registry, oldest first: source, SHA-256 of the
         content, time (UTC) and rows per table. Imports that changed nothing, dry runs and
         refused files leave no record."""
-        return list_imports(self.conn)
+        with self.reading():
+            return list_imports(self.conn)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -283,7 +637,7 @@ class Store:
             )
         found = self.find(cls, **dict(zip(table.key, key, strict=True)))
         if not found:
-            raise NotFound(cls.__name__, key[0] if len(key) == 1 else key)
+            raise NotFound(cls.__name__, key[0] if len(key) == 1 else key, record_zh=table.zh)
         return found[0]
 
     def find(self, cls: type[T], **where: Any) -> list[T]:
@@ -303,13 +657,20 @@ class Store:
 
     def _select(self, cls: type[T], sql: str, params: Any) -> list[T]:
         """Run ``sql`` (selecting every column of ``cls``'s table) and build the records."""
-        cursor = self.conn.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor]
+        with self.reading():
+            cursor = self.conn.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor]
+            attendees = (
+                stored_attendees(self.conn, [row["id"] for row in rows]) if cls is Session else {}
+            )
         if cls is Session:
-            attendees = stored_attendees(self.conn, [row["id"] for row in rows])
             for row in rows:
                 row["attendees"] = sorted(attendees.get(row["id"], ()))
+        if cls is Person and self.protected:
+            for row in rows:
+                for column in SEALED_COLUMNS:
+                    row[column] = self.reveal(column, row[column])
         with trusted_load():  # stored IDs were checked, and warned about, on write
             return [from_dict(cls, row) for row in rows]
 
@@ -353,10 +714,11 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """The number of rows in every table."""
-        return {
-            name: self.conn.execute(f"SELECT count(*) FROM {q(name)}").fetchone()[0]
-            for name in TABLES
-        }
+        with self.reading():
+            return {
+                name: self.conn.execute(f"SELECT count(*) FROM {q(name)}").fetchone()[0]
+                for name in TABLES
+            }
 
 
 _PHASE_RECORDS = """
@@ -384,6 +746,62 @@ SELECT * FROM outcomes WHERE person_id IN (
 _SUMMARY_TABLES = ("programs", "cohorts", "people", "enrollments")
 # Reading order where the key's order is not the natural one: phases in program order.
 _ORDER = {"phases": ("program_id", "order", "key")}
+
+
+#: The end of the name of a backup's temporary file: ``.<target>.<pid>.<random>.backup-partial``.
+BACKUP_SUFFIX = ".backup-partial"
+
+
+def remove_abandoned_backups(folder: str) -> list[str]:
+    """Remove the temporary files of backups into ``folder`` whose process is gone (killed
+    before it could clean up); returns their names. A backup under way is left alone."""
+    removed = []
+    for entry in os.scandir(folder):
+        if BACKUP_SUFFIX not in entry.name or not entry.name.startswith("."):
+            continue
+        pid = entry.name.rsplit(BACKUP_SUFFIX, 1)[0].split(".")[-2:-1]
+        if not pid or not pid[0].isdigit() or process_alive(int(pid[0])):
+            continue
+        with contextlib.suppress(OSError):
+            os.remove(entry.path)
+            removed.append(entry.name)
+    return removed
+
+
+def masked_value(column: str, value: Any) -> Any:
+    """What the audit trail keeps of a personal-data value: its mask."""
+    if not isinstance(value, str):
+        return value
+    if is_sealed(value):
+        return mask_of(value)
+    mask = MASKS.get(column)
+    return mask(value) if mask is not None else "*" * len(value)
+
+
+def quick_check(conn: sqlite3.Connection) -> str:
+    """``PRAGMA quick_check``'s first few findings, one line, or ``""`` for a sound file."""
+    lines = [
+        line
+        for (text,) in conn.execute("PRAGMA quick_check(3)")
+        for line in str(text).splitlines()
+        if line and not line.startswith("***")
+    ]
+    return "" if lines == ["ok"] else "; ".join(lines)
+
+
+def damaged(exc: BaseException) -> bool:
+    """Whether SQLite's error says the file is damaged (a malformed page). A file that is no
+    database at all is refused as such, not as damaged."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith("SQLITE_CORRUPT") or "malformed" in str(exc)
+
+
+def default_actor() -> str:
+    """Who writes when nobody is named: the operating system's user name."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no such user (a container's bare uid)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def _in_transaction(conn: sqlite3.Connection) -> bool:

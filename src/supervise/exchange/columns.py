@@ -1,24 +1,25 @@
-"""The rule each cell of a column must pass: the model's own field rules, run without building
-a model object per row.
+"""The check each cell of a column must pass: the model's own field rules, run without
+building a model object per row.
 
-A column's rule types the cell (:mod:`~supervise.exchange.cells`), then applies the converter
+A column's check types the cell (:mod:`~supervise.exchange.cells`), then applies the converter
 and validator of the attrs field behind the column, exactly as the model's constructor would,
 and gives the value as the store keeps it (dates as ISO text, vocabularies as their English
-value). So a cell is accepted on import exactly when the model accepts it, and the rules live
-in one place: :mod:`supervise.model`. Rules that span fields (an end not before its start) are
-checked on whole records by :mod:`~supervise.exchange.load`.
+value). So a cell is accepted on import exactly when the model accepts it, and the field rules
+live in one place: :mod:`supervise.model`. Checks that span fields (an end not before its
+start) run on whole records in :mod:`~supervise.exchange.load`. (Eligibility *rules* are
+another concept: :mod:`supervise.semantics.rules`.)
 
 >>> from supervise.tables import TABLES
->>> hours = column_rule(TABLES["activities"], "hours", "text")
+>>> hours = column_check(TABLES["activities"], "hours", "text")
 >>> hours.check("2.5")
 2.5
 >>> hours.check("25")
 Traceback (most recent call last):
 ...
 supervise.exchange.cells.CellError: must be at least 0 and at most 24
->>> column_rule(TABLES["enrollments"], "status", "text").check("已结业")
+>>> column_check(TABLES["enrollments"], "status", "text").check("已结业")
 'completed'
->>> column_rule(TABLES["enrollments"], "status", "text").check("")   # empty: the default
+>>> column_check(TABLES["enrollments"], "status", "text").check("")   # empty: the default
 'active'
 """
 
@@ -31,17 +32,27 @@ from typing import Any, cast
 
 import attrs
 
-from supervise.errors import InvalidRecord, NationalIdWarning
+from supervise.errors import InvalidRecord, NationalIdWarning, reason_of
 from supervise.exchange.cells import CellError, typer
 from supervise.exchange.headers import ATTENDEES_FIELD
+from supervise.lang import Catalogue
 from supervise.model import Person, Session, Vocabulary
 from supervise.tables import Column, Table, model_field
 
-__all__ = ["Rule", "column_rule"]
+__all__ = ["ColumnCheck", "column_check"]
 
 # Distinct values remembered per column; enough for dates, phases, cohorts and most people.
 _MEMO_LIMIT = 200_000
-_MASKED = "is masked: exchange files need the whole number (export with include_pii)"
+_T = Catalogue(
+    __name__,
+    {
+        "missing": ("缺少必填值", "required value missing"),
+        "masked": (
+            "是打码后的号码：交换文件需要完整号码（导出时请用 include_pii）",
+            "is masked: exchange files need the whole number (export with include_pii)",
+        ),
+    },
+)
 # session_attendees has no model class: its columns follow the fields they refer to.
 _ATTENDEE_FIELDS = {
     "session_id": attrs.fields(Session).id,
@@ -50,7 +61,7 @@ _ATTENDEE_FIELDS = {
 
 
 class _Memo(dict[Any, Any]):
-    """Remembers a rule's answers per cell; a failing cell is not remembered (it raises)."""
+    """Remembers a check's answers per cell; a failing cell is not remembered (it raises)."""
 
     def __init__(self, rule: Callable[[Any], Any]) -> None:
         super().__init__()
@@ -64,8 +75,8 @@ class _Memo(dict[Any, Any]):
 
 
 @attrs.frozen
-class Rule:
-    """The rule of one column: ``check(cell)`` gives the stored value or raises
+class ColumnCheck:
+    """The check of one column: ``check(cell)`` gives the stored value or raises
     :class:`~supervise.exchange.cells.CellError`; ``parse`` does the same, faster for repeated
     cells, and may also raise ``TypeError`` for a cell it cannot remember (retry with
     ``check``). Warnings the model raises (an unusual national ID) go to ``warned``."""
@@ -76,7 +87,7 @@ class Rule:
     warned: list[str]
 
 
-def column_rule(table: Table, name: str, mode: str) -> Rule:
+def column_check(table: Table, name: str, mode: str) -> ColumnCheck:
     """The rule for column ``name`` of ``table`` in files of ``mode`` (``text``, ``excel``,
     ``json``). ``sessions`` also has an ``attendees`` column in JSON (a list of person ids)."""
     field: attrs.Attribute[Any]
@@ -87,17 +98,18 @@ def column_rule(table: Table, name: str, mode: str) -> Rule:
         column = table.column(name)
         field = model_field(table, name) or _ATTENDEE_FIELDS[name]
     warned: list[str] = []
-    check = _check(column, field, typer(mode, column.kind), warned)
+    kind = "code" if column.vocab is not None else column.kind
+    check = _check(column, field, typer(mode, kind), warned)
     remember = not column.pii and column.kind != "list" and table.key != (name,)
     parse = _remembering(check, mode) if remember else check
-    return Rule(column, check, parse, warned)
+    return ColumnCheck(column, check, parse, warned)
 
 
 def _remembering(check: Callable[[Any], Any], mode: str) -> Callable[[Any], Any]:
     """``check`` with its answers remembered per text cell. CSV cells are all text; JSON and
     XLSX cells may be numbers or booleans, which must not share answers (``True == 1``)."""
     remembered = _Memo(check).__getitem__
-    if mode == "text":
+    if mode in ("text", "guarded"):
         return remembered
 
     def parse(cell: Any) -> Any:
@@ -122,7 +134,7 @@ def _check(
         value = to_cell(cell)
         if value is None:
             if required:
-                raise CellError("required value missing")
+                raise CellError(_T("missing"))
             return default
         try:
             if convert is not None:
@@ -130,22 +142,29 @@ def _check(
             if validate is not None:
                 validate(blank, field, value)
         except InvalidRecord as exc:
-            raise CellError(exc.reason, exc.value) from None
-        return value if to_store is None else to_store(value)
+            raise CellError(exc.reason, exc.value if column.pii else None) from None
+        return value if to_store is None or value is None else to_store(value)
 
     if not column.pii:
         return check
 
     def check_noting_warnings(cell: Any) -> Any:
         if isinstance(cell, str) and "*" in cell:
-            raise CellError(_MASKED)
+            raise CellError(_T("masked"))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", NationalIdWarning)
             value = check(cell)
-        warned.extend(str(w.message) for w in caught if issubclass(w.category, NationalIdWarning))
+        warned.extend(
+            _text_of(w.message) for w in caught if issubclass(w.category, NationalIdWarning)
+        )
         return value
 
     return check_noting_warnings
+
+
+def _text_of(message: Warning | str) -> str:
+    """A warning's text, with both its languages when it has them."""
+    return message if isinstance(message, str) else reason_of(message)
 
 
 def _converter(field: attrs.Attribute[Any]) -> Callable[[Any, Any, Any], Any] | None:
