@@ -100,7 +100,7 @@ def time_baseline(db: Path, parents: Path, records: Path) -> float:
         rows = [(a, p, c, ph, on, float(h), n or None) for a, p, c, ph, on, h, n in reader]
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(
-        "INSERT INTO activities (id, person_id, cohort_id, phase, \"on\", hours, note) "
+        'INSERT INTO activities (id, person_id, cohort_id, phase, "on", hours, note) '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
