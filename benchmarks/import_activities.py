@@ -99,7 +99,11 @@ def time_baseline(db: Path, parents: Path, records: Path) -> float:
         next(reader)
         rows = [(a, p, c, ph, on, float(h), n or None) for a, p, c, ph, on, h, n in reader]
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany("INSERT INTO activities VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany(
+        'INSERT INTO activities (id, person_id, cohort_id, phase, "on", hours, note) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - start
     conn.close()
