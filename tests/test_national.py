@@ -379,3 +379,21 @@ def test_a_damaged_parquet_file_is_refused_by_both_the_roll_up_and_the_import(
     assert [str(p).split(": cannot read the Parquet file:")[0] for p in failed.value.problems] == [
         "activities.parquet row 2: cannot read the row"
     ]
+
+
+def test_a_roll_up_answers_in_more_memory_than_a_registry_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from supervise.engine.duck import connect
+
+    def limit(con: Any) -> str:
+        return str(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+
+    monkeypatch.delenv("SUPERVISE_MEMORY", raising=False)
+    path = export(_province("ah", "ah-1", "p1", NID_1, 12), tmp_path, "anhui", "parquet")
+    with supervise.national.open([path]) as national:
+        assert limit(national.engine.con) == limit(connect(memory="1GB"))
+        assert limit(national.engine.con) != limit(connect())
+    monkeypatch.setenv("SUPERVISE_MEMORY", "300MB")
+    with supervise.national.open([path]) as national:
+        assert limit(national.engine.con) == limit(connect()) == "286.1 MiB"

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import duckdb
 import pyarrow as pa
 
-from supervise.engine.duck import connect
+from supervise.engine.duck import MEMORY_LIMIT, connect
 from supervise.engine.sources import RegistryFile, RegistryRows, Source, StaticRows
 
 __all__ = ["Engine", "RegistryFile", "RegistryRows", "Source", "StaticRows"]
@@ -30,9 +30,11 @@ _names = itertools.count()
 class Engine:
     """DuckDB over one source of tables."""
 
-    def __init__(self, source: Source, threads: int | None = None) -> None:
+    def __init__(
+        self, source: Source, threads: int | None = None, memory: str = MEMORY_LIMIT
+    ) -> None:
         self.source = source
-        self.con = connect(threads)
+        self.con = connect(threads, memory)
         self._kept: dict[Hashable, str] = {}
 
     def bind(self, tables: Sequence[str]) -> tuple[Any, ...]:

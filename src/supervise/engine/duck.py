@@ -30,14 +30,15 @@ _EXTENSION = Path("extensions") / f"v{duckdb.__version__}" / "sqlite.duckdb_exte
 MEMORY_LIMIT = "512MB"
 
 
-def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB connection that never installs or downloads anything."""
+def connect(threads: int | None = None, memory: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB connection that never installs or downloads anything, with
+    ``memory`` as its working memory (``SUPERVISE_MEMORY``, when set, decides instead)."""
     config: dict[str, str | bool | int | float | list[str]] = {
         "autoinstall_known_extensions": "false",
         "autoload_known_extensions": "false",
         # Row order is fixed by ORDER BY where it matters; dropping it elsewhere saves work.
         "preserve_insertion_order": "false",
-        "memory_limit": os.environ.get("SUPERVISE_MEMORY", MEMORY_LIMIT),
+        "memory_limit": os.environ.get("SUPERVISE_MEMORY") or memory,
         "temp_directory": os.path.join(tempfile.gettempdir(), f"supervise-spill-{os.getpid()}"),
     }
     if threads is not None:
