@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -217,6 +218,58 @@ def test_unprotecting_gives_the_numbers_back(
         assert {p.id: (p.national_id, p.phone) for p in registry.find(Person)} == numbers
 
 
+def test_a_new_key_seals_every_number_again_and_the_old_one_no_longer_opens_them(
+    protected: Path, key: ProtectionKey, numbers: dict[str, tuple[str | None, str | None]]
+) -> None:
+    new = ProtectionKey(bytes(range(100, 132)))
+    with sqlite3.connect(protected) as conn:
+        sealed = [
+            c for row in conn.execute("SELECT national_id, phone FROM people") for c in row if c
+        ]
+    conn.close()
+    assert len(sealed) > 78
+    assert all(is_sealed(c) for c in sealed)
+    with supervise.open(protected, key=key, actor="王会计") as registry:
+        assert registry.rekey(new) == 78
+        assert registry.rekey(new) == 0  # the key it has already
+        entry = registry.history()[-1]
+    assert (entry.operation, entry.actor, entry.counts, entry.changes) == (
+        "rekey",
+        "王会计",
+        {"people": {"updated": 78}},
+        (),
+    )
+    with supervise.open(protected, key=new) as registry:
+        assert {p.id: (p.national_id, p.phone) for p in registry.find(Person)} == numbers
+    with pytest.raises(KeyRequired, match="this key does not open"):
+        supervise.open(protected, key=key)
+    # No ciphertext made under the old key is left in the file or its journal (a cell is
+    # its mask, a keyed hash and the ciphertext).
+    after = raw(protected.parent)
+    assert [c for c in sealed if c.split(":")[3].encode() in after] == []
+
+
+def test_changing_the_key_needs_a_protected_registry_and_its_key(
+    plain: Path, protected: Path, key: ProtectionKey
+) -> None:
+    with supervise.open(plain) as registry, pytest.raises(supervise.SuperviseError) as info:
+        registry.rekey(key)
+    assert info.value.message("en") == (
+        f"{plain} keeps national ID and phone numbers in clear: there is no key to change "
+        "(to encrypt them: supervise protect on)"
+    )
+    assert info.value.message("zh") == (
+        f"{plain} 中的身份证号和手机号未加密，无需换密钥（加密：supervise protect on）"
+    )
+    with supervise.open(protected) as registry, pytest.raises(KeyRequired) as required:
+        registry.rekey(ProtectionKey(bytes(32)))
+    assert str(required.value) == (
+        f"{protected} keeps national ID and phone numbers encrypted; sealing the personal "
+        "data under a new key needs its key: set SUPERVISE_KEY_FILE (a key file) or "
+        "SUPERVISE_KEY, or pass key="
+    )
+
+
 def test_protecting_again_with_the_same_key_does_nothing(
     protected: Path, key: ProtectionKey
 ) -> None:
@@ -324,6 +377,35 @@ def test_protect_commands(plain: Path, tmp_path: Path) -> None:
         0,
         f"{db}: national ID and phone numbers of 78 people are in clear again\n",
     )
+    code, out, _ = run("protect", "on", "--db", str(db), "--key-file", str(key), "--lang", "en")
+    new = tmp_path / "office-2025.key"
+    assert run("protect", "new-key", "-o", str(new))[0] == 0
+    code, out, _ = run(
+        "protect", "rekey", "--db", str(db), "--key-file", str(key), "--new-key-file", str(new),
+        "--lang", "en",
+    )  # fmt: skip
+    assert (code, out) == (
+        0,
+        f"{db}: national ID and phone numbers of 78 people sealed under the new key {new}; "
+        "the file was rewritten. The old key no longer opens this registry, but still opens "
+        "backups made before: replace or destroy them too\n",
+    )
+    code, out, _ = run(
+        "protect", "rekey", "--db", str(db), "--key-file", str(new), "--new-key-file", str(new)
+    )  # fmt: skip
+    assert (code, out) == (0, f"{db} 已经使用这把密钥\n")
+    code, _, err = run(
+        "protect", "rekey", "--db", str(db), "--key-file", str(key), "--new-key-file", str(new),
+        "--lang", "en",
+    )  # fmt: skip
+    assert (code, err) == (
+        1,
+        f"Error: this key does not open the personal data encrypted in {db} (its check value "
+        "differs)\n",
+    )
+    code, _, err = run("protect", "rekey", "--db", str(db), "--key-file", str(new))
+    assert code == 2
+    assert "--new-key-file" in err
     code, _, err = run("protect", "on", "--db", str(db))
     assert (code, err.splitlines()[-1]) == (
         2,

@@ -48,6 +48,14 @@ _T = Catalogue(
             "{db}: national ID and phone numbers kept in clear (supervise protect on "
             "encrypts them)",
         ),
+        "rekeyed": (
+            "{db}：{n} 人的身份证号和手机号已改用新密钥 {key} 加密；文件已重写。"
+            "旧密钥从此打不开本库，但仍能打开之前的备份：请一并替换或销毁",
+            "{db}: national ID and phone numbers of {n} people sealed under the new key "
+            "{key}; the file was rewritten. The old key no longer opens this registry, but "
+            "still opens backups made before: replace or destroy them too",
+        ),
+        "same_key": ("{db} 已经使用这把密钥", "{db} is protected with this key already"),
         "key_ok": ("密钥相符", "the key given opens them"),
         "no_key": ("未提供密钥", "no key given"),
         "need_key": (
@@ -146,6 +154,42 @@ def off(db_path: Path, key_file: Path | None, actor: str | None, lang: str) -> N
     with open_registry(db_path, writes=True, actor=actor, key=key) as registry:
         n = registry.unprotect()
     click.echo(localize(_T("off", db=db_path, n=n), lang))
+
+
+@protect.command("rekey")
+@db_option()
+@_key_file
+@click.option(
+    "--new-key-file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Key file of the new key (make one with supervise protect new-key).",
+)
+@actor_option
+@lang_option
+def rekey(
+    db_path: Path, key_file: Path | None, new_key_file: Path, actor: str | None, lang: str
+) -> None:
+    """Seal the numbers under a new key (needs the current one too).
+
+    For when someone who held the key leaves, or it may have been copied: every number is
+    opened with the current key and sealed under the new one, in one transaction; the file
+    is then rewritten (VACUUM). Backups made before still open with the old key. Recorded
+    in the audit trail.
+
+    \b
+    Example:
+      supervise protect new-key -o office-2025.key
+      supervise protect rekey --db ningxia.db --key-file office.key \\
+          --new-key-file office-2025.key
+    """
+    from supervise.store.protection import ProtectionKey
+
+    key, new = _key(key_file), ProtectionKey.from_file(new_key_file)
+    with open_registry(db_path, writes=True, actor=actor, key=key) as registry:
+        n = registry.rekey(new)
+    said = _T("rekeyed", db=db_path, n=n, key=new_key_file) if n else _T("same_key", db=db_path)
+    click.echo(localize(said, lang))
 
 
 @protect.command("status")

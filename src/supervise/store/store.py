@@ -91,6 +91,12 @@ _T = Catalogue(
         "writing": ("写入身份证号和手机号", "writing national ID and phone numbers"),
         "reading": ("读取身份证号和手机号", "reading national ID and phone numbers"),
         "unprotecting": ("解密个人信息", "opening the personal data for good"),
+        "rekeying": ("换用新密钥", "sealing the personal data under a new key"),
+        "not_protected": (
+            "{where} 中的身份证号和手机号未加密，无需换密钥（加密：supervise protect on）",
+            "{where} keeps national ID and phone numbers in clear: there is no key to change "
+            "(to encrypt them: supervise protect on)",
+        ),
         "outside": (
             "{what} 只能在 transaction() 之内调用",
             "{what} is only meaningful inside transaction()",
@@ -476,30 +482,43 @@ class Store:
             return 0
         with self.transaction(operation="protect", actor=actor) as write:
             write.quiet()  # every value is masked in the trail: nothing to see but a count
-            rows = self.conn.execute(
-                "SELECT id, national_id, phone FROM people "
-                "WHERE national_id IS NOT NULL OR phone IS NOT NULL"
-            ).fetchall()
-            self.conn.executemany(
-                "UPDATE people SET national_id = ?, phone = ? WHERE id = ?",
-                [
-                    (
-                        None if number is None else key.seal("national_id", number),
-                        None if phone is None else key.seal("phone", phone),
-                        pid,
-                    )
-                    for pid, number, phone in rows
-                ],
-            )
+            n = self._reseal(key.seal)
             self.conn.executemany(
                 "INSERT INTO settings (name, value) VALUES (?, ?)",
                 [("pii_protection", PROTECTION), ("key_check", key.check())],
             )
             self.changed("people")
-            write.counts = {"people": {"updated": len(rows)}}
+            write.counts = {"people": {"updated": n}}
         self._key, self.protected = key, True
         self._scrub()
-        return len(rows)
+        return n
+
+    def rekey(self, key: ProtectionKey, *, actor: str | None = None) -> int:
+        """Seal every national ID and phone number under ``key`` instead of the key the
+        registry was opened with (which it needs): for when someone who held the old key
+        leaves, or the key may have been copied. One transaction, recorded in the audit
+        trail; the file is then rewritten (``VACUUM``), so no cell sealed under the old key
+        survives in it. Returns the people whose numbers were sealed again (0 when ``key``
+        is the registry's key already). Backups and key files made before still open with
+        the old key: replace them too."""
+        where = self.path or ":memory:"
+        if not self.protected:
+            raise SuperviseError(_T("not_protected", where=where))
+        if self._key is None:
+            raise required(where, _T("rekeying"))
+        if self._setting("key_check") == key.check():
+            return 0
+        with self.transaction(operation="rekey", actor=actor) as write:
+            write.quiet()  # masks only in the trail, and the masks do not change
+            n = self._reseal(lambda column, cell: key.seal(column, self.reveal(column, cell)))
+            self.conn.execute(
+                "UPDATE settings SET value = ? WHERE name = 'key_check'", (key.check(),)
+            )
+            self.changed("people")
+            write.counts = {"people": {"updated": n}}
+        self._key = key
+        self._scrub()
+        return n
 
     def unprotect(self, *, actor: str | None = None) -> int:
         """Keep national ID and phone numbers in clear again (needs the key); returns the
@@ -511,26 +530,32 @@ class Store:
         key = self._key
         with self.transaction(operation="unprotect", actor=actor) as write:
             write.quiet()
-            rows = self.conn.execute(
-                "SELECT id, national_id, phone FROM people "
-                "WHERE national_id IS NOT NULL OR phone IS NOT NULL"
-            ).fetchall()
-            self.conn.executemany(
-                "UPDATE people SET national_id = ?, phone = ? WHERE id = ?",
-                [
-                    (
-                        self.reveal("national_id", number),
-                        self.reveal("phone", phone),
-                        pid,
-                    )
-                    for pid, number, phone in rows
-                ],
-            )
+            n = self._reseal(self.reveal)
             self.conn.execute("DELETE FROM settings WHERE name IN ('pii_protection', 'key_check')")
             self.changed("people")
-            write.counts = {"people": {"updated": len(rows)}}
+            write.counts = {"people": {"updated": n}}
         self.protected = False
         self._key = key
+        return n
+
+    def _reseal(self, change: Callable[[str, str], str]) -> int:
+        """Write ``change(column, cell)`` over every national ID and phone number that is
+        set (inside a transaction); returns the people changed."""
+        rows = self.conn.execute(
+            "SELECT id, national_id, phone FROM people "
+            "WHERE national_id IS NOT NULL OR phone IS NOT NULL"
+        ).fetchall()
+        self.conn.executemany(
+            "UPDATE people SET national_id = ?, phone = ? WHERE id = ?",
+            [
+                (
+                    None if number is None else change("national_id", number),
+                    None if phone is None else change("phone", phone),
+                    pid,
+                )
+                for pid, number, phone in rows
+            ],
+        )
         return len(rows)
 
     def _scrub(self) -> None:
