@@ -411,3 +411,8 @@ def test_protect_commands(plain: Path, tmp_path: Path) -> None:
         2,
         "Error: 需要密钥：--key-file，或设置 SUPERVISE_KEY_FILE / SUPERVISE_KEY",
     )
+    code, _, err = run("protect", "off", "--db", str(db), "--lang", "en")
+    assert (code, err.splitlines()[-1]) == (
+        2,
+        "Error: a key is needed: --key-file, or set SUPERVISE_KEY_FILE or SUPERVISE_KEY",
+    )

@@ -106,12 +106,12 @@ def new_key(output: Path, lang: str) -> None:
     click.echo(localize(_T("new_key", path=output), lang))
 
 
-def _key(key_file: Path | None) -> ProtectionKey:
+def _key(key_file: Path | None, lang: str) -> ProtectionKey:
     from supervise.store.protection import ProtectionKey
 
     key = ProtectionKey.from_file(key_file) if key_file else ProtectionKey.from_environment()
     if key is None:
-        raise click.UsageError(localize(_T("need_key")))
+        raise click.UsageError(localize(_T("need_key"), lang))
     return key
 
 
@@ -130,7 +130,7 @@ def on(db_path: Path, key_file: Path | None, actor: str | None, lang: str) -> No
     Example:
       supervise protect on --db ningxia.db --key-file office.key
     """
-    key = _key(key_file)
+    key = _key(key_file, lang)
     with open_registry(db_path, writes=True, actor=actor) as registry:
         was = registry.protected
         n = registry.protect(key)
@@ -150,7 +150,7 @@ def off(db_path: Path, key_file: Path | None, actor: str | None, lang: str) -> N
     Example:
       supervise protect off --db ningxia.db --key-file office.key
     """
-    key = _key(key_file)
+    key = _key(key_file, lang)
     with open_registry(db_path, writes=True, actor=actor, key=key) as registry:
         n = registry.unprotect()
     click.echo(localize(_T("off", db=db_path, n=n), lang))
@@ -185,7 +185,7 @@ def rekey(
     """
     from supervise.store.protection import ProtectionKey
 
-    key, new = _key(key_file), ProtectionKey.from_file(new_key_file)
+    key, new = _key(key_file, lang), ProtectionKey.from_file(new_key_file)
     with open_registry(db_path, writes=True, actor=actor, key=key) as registry:
         n = registry.rekey(new)
     said = _T("rekeyed", db=db_path, n=n, key=new_key_file) if n else _T("same_key", db=db_path)
