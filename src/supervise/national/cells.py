@@ -128,6 +128,8 @@ def _range_screen(c: str, column: Column, kind: str, bounds: Any) -> str:
     picked = [f"NOT ({' AND '.join(inside)})"]
     if kind in ("DOUBLE", "FLOAT", "REAL"):
         picked.append(f"isnan({c})")  # NaN sorts above every number in DuckDB
+        if not math.isfinite(high):
+            picked.append(f"isinf({c})")  # no upper bound to stop it, but never finite
     scale = _DECIMAL.fullmatch(kind)
     places = column.places
     if places is not None and not (scale and int(scale[1]) <= places):
