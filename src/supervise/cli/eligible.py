@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -24,6 +26,8 @@ from supervise.lang import Catalogue, Text, localize
 from supervise.model import Cohort, Enrollment
 from supervise.present.eligibility import CSV_COLUMNS, csv_rows
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 _T = Catalogue(
     __name__,
     {
@@ -33,31 +37,49 @@ _T = Catalogue(
 )
 
 
-@cli.command(short_help="Who qualifies under a policy, and what the others miss.")
-@db_option()
-@click.option(
-    "--policy",
-    "policy_ref",
-    required=True,
-    metavar="FILE_OR_NAME",
-    help="Policy TOML file, or a built-in policy name (nx-expert-pool).",
-)
-@click.option(
+#: ``--policy-version``, for every command that reads a policy.
+policy_version_option = click.option(
     "--policy-version",
     "version",
     metavar="VERSION",
     help="Use this version of the policy, whatever the date (default: the one in force).",
 )
-@as_of_option
-@click.option("--cohort", "cohort_id", help="Assess only the trainees of this cohort.")
-@click.option("--person", "person_ids", multiple=True, help="Assess only this person (repeatable).")
-@click.option(
-    "--only",
-    type=click.Choice(["eligible", "ineligible"]),
-    help="List only those who qualify, or only those who do not.",
-)
-@format_option("table", "json", "csv", "html")
-@lang_option
+
+
+def assessment_options(policy_help: str) -> Callable[[F], F]:
+    """The options of ``supervise eligible`` after where the records come from: the policy
+    (``policy_help`` says how to name one), its version, the date, whom to assess, what
+    to list and how. ``supervise national eligible`` takes the same."""
+    options = [
+        click.option(
+            "--policy", "policy_ref", required=True, metavar="FILE_OR_NAME", help=policy_help
+        ),
+        policy_version_option,
+        as_of_option,
+        click.option("--cohort", "cohort_id", help="Assess only the trainees of this cohort."),
+        click.option(
+            "--person", "person_ids", multiple=True, help="Assess only this person (repeatable)."
+        ),
+        click.option(
+            "--only",
+            type=click.Choice(["eligible", "ineligible"]),
+            help="List only those who qualify, or only those who do not.",
+        ),
+        format_option("table", "json", "csv", "html"),
+        lang_option,
+    ]
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+@cli.command(short_help="Who qualifies under a policy, and what the others miss.")
+@db_option()
+@assessment_options("Policy TOML file, or a built-in policy name (nx-expert-pool).")
 def eligible(
     db_path: Path,
     policy_ref: str,

@@ -18,7 +18,7 @@ import click
 
 from supervise.cli import LangGroup, cli
 from supervise.cli._options import as_of_option, format_option, lang_option
-from supervise.cli.eligible import show_eligible
+from supervise.cli.eligible import assessment_options, policy_version_option, show_eligible
 from supervise.cli.structure import show_outcomes, show_targets, show_tiers
 from supervise.core.policy import load_policy
 from supervise.core.targets import load_targets
@@ -187,29 +187,9 @@ def targets(
 
 @national.command(short_help="Who qualifies under a policy, counting every province.")
 @_exports
-@click.option(
-    "--policy",
-    "policy_ref",
-    required=True,
-    metavar="FILE_OR_NAME",
-    help="Policy TOML file, or a built-in policy name; programs named as ningxia:nx-sup-2024.",
+@assessment_options(
+    "Policy TOML file, or a built-in policy name; programs named as ningxia:nx-sup-2024."
 )
-@click.option(
-    "--policy-version",
-    "version",
-    metavar="VERSION",
-    help="Use this version of the policy, whatever the date (default: the one in force).",
-)
-@as_of_option
-@click.option("--cohort", "cohort_id", help="Assess only the trainees of this cohort.")
-@click.option("--person", "person_ids", multiple=True, help="Assess only this person (repeatable).")
-@click.option(
-    "--only",
-    type=click.Choice(["eligible", "ineligible"]),
-    help="List only those who qualify, or only those who do not.",
-)
-@format_option("table", "json", "csv", "html")
-@lang_option
 def eligible(
     paths: tuple[Path, ...],
     key_path: Path | None,
@@ -252,12 +232,7 @@ def eligible(
     metavar="FILE_OR_NAME",
     help="Add who qualifies under this policy, by province.",
 )
-@click.option(
-    "--policy-version",
-    "version",
-    metavar="VERSION",
-    help="Use this version of the policy, whatever the date (default: the one in force).",
-)
+@policy_version_option
 @click.option(
     "--targets",
     "targets_path",
