@@ -348,6 +348,38 @@ def _check_window(instance: Any) -> None:
         raise ValueError(f"since ({since}) must not be after until ({until})")
 
 
+class _Windowed:
+    """What a rule kind counting from ``since`` to ``until`` (both optional) shares: the
+    window is checked when the rule is made, and written into its messages."""
+
+    __slots__ = ()
+    since: date | None
+    until: date | None
+
+    def __attrs_post_init__(self) -> None:
+        _check_window(self)
+
+    def windows(self) -> tuple[str, str]:
+        """The window as the Chinese and the English messages write it."""
+        return _window(self.since, self.until, "zh"), _window(self.since, self.until, "en")
+
+
+class _Scoped(_Windowed):
+    """What a rule kind counting records of ``phase`` (one key or a list) in ``program``'s
+    cohorts, in a window, shares: the :class:`Scope` it reads and the phases it names."""
+
+    __slots__ = ()
+    phase: str | tuple[str, ...] | None
+    program: str | None
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(_as_keys(self.phase), self.program, self.since, self.until)
+
+    def programs(self) -> set[tuple[str | None, str | None]]:
+        return {(self.program, p) for p in _as_keys(self.phase) or (None,)}
+
+
 def _optional_whole(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ValueError(f"{attribute.name} must be a whole number of at least 0, not {value!r}")

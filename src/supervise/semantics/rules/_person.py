@@ -19,12 +19,11 @@ from supervise.semantics.rules._base import (
     Rule,
     RuleResult,
     _at_least,
-    _check_window,
     _num,
     _optional_date,
     _plural,
     _positive,
-    _window,
+    _Windowed,
 )
 
 
@@ -116,16 +115,13 @@ def _outcome(value: Any) -> OutcomeKind:
 
 
 @attrs.frozen
-class OutcomePresent(Rule):
+class OutcomePresent(_Windowed, Rule):
     """An outcome of kind ``outcome`` dated up to as_of (and from ``since`` to ``until``)."""
 
     kind: ClassVar[str] = "outcome_present"
     outcome: OutcomeKind = attrs.field(converter=_outcome)
     since: date | None = attrs.field(default=None, converter=_optional_date)
     until: date | None = attrs.field(default=None, converter=_optional_date)
-
-    def __attrs_post_init__(self) -> None:
-        _check_window(self)
 
     def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
         latest = facts.latest_outcome(self.outcome.value, self.since, self.until)
@@ -134,8 +130,7 @@ class OutcomePresent(Rule):
     def explain(
         self, value: Any, met: bool, children: Sequence[RuleResult], labels: Labels = _NO_LABELS
     ) -> RuleResult:
-        window_zh = _window(self.since, self.until, "zh")
-        window_en = _window(self.since, self.until, "en")
+        window_zh, window_en = self.windows()
         on = "" if value is None else value.isoformat()
         return RuleResult(
             kind=self.kind,

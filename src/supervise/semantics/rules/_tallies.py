@@ -21,7 +21,6 @@ from supervise.semantics.rules._base import (
     _as_forms,
     _as_keys,
     _at_least,
-    _check_window,
     _form_values,
     _forms,
     _forms_en,
@@ -34,14 +33,15 @@ from supervise.semantics.rules._base import (
     _plain,
     _plural,
     _positive,
+    _Scoped,
     _where_en,
     _where_zh,
-    _window,
+    _Windowed,
 )
 
 
 @attrs.frozen
-class HoursAtLeast(Rule):
+class HoursAtLeast(_Scoped, Rule):
     """At least ``hours`` of activities (in ``phase``, one key or a list of them, in
     ``program``'s cohorts, from ``since`` to ``until``, when given)."""
 
@@ -51,16 +51,6 @@ class HoursAtLeast(Rule):
     program: str | None = attrs.field(default=None, validator=_optional_text)
     since: date | None = attrs.field(default=None, converter=_optional_date)
     until: date | None = attrs.field(default=None, converter=_optional_date)
-
-    def __attrs_post_init__(self) -> None:
-        _check_window(self)
-
-    @property
-    def scope(self) -> Scope:
-        return Scope(_as_keys(self.phase), self.program, self.since, self.until)
-
-    def programs(self) -> set[tuple[str | None, str | None]]:
-        return {(self.program, p) for p in _as_keys(self.phase) or (None,)}
 
     def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
         value = facts.hours(self.scope)
@@ -73,10 +63,7 @@ class HoursAtLeast(Rule):
         gap = self.hours - actual
         where = _where_zh(labels, self.phase, self.program)
         en_where = _where_en(labels, self.phase, self.program)
-        window_zh, window_en = (
-            _window(self.since, self.until, "zh"),
-            _window(self.since, self.until, "en"),
-        )
+        window_zh, window_en = self.windows()
         if met:
             zh = f"已有 {_num(actual)} 小时{where}（需 {_num(self.hours)}）{window_zh}"
             en = f"{_num(actual)} hours{en_where}{window_en} (at least {_num(self.hours)})"
@@ -94,7 +81,7 @@ class HoursAtLeast(Rule):
 
 
 @attrs.frozen
-class SessionsAtLeast(Rule):
+class SessionsAtLeast(_Scoped, Rule):
     """At least ``sessions`` attended supervision sessions, each lasting at least its phase's
     minimum (in ``phase``, one key or a list of them, in ``program``'s cohorts, of ``form``,
     one or a list, from ``since`` to ``until``, when given); with ``max_group_sessions``,
@@ -108,16 +95,6 @@ class SessionsAtLeast(Rule):
     until: date | None = attrs.field(default=None, converter=_optional_date)
     form: SessionForm | tuple[SessionForm, ...] | None = attrs.field(default=None, converter=_forms)
     max_group_sessions: int | None = attrs.field(default=None, validator=_optional_whole)
-
-    def __attrs_post_init__(self) -> None:
-        _check_window(self)
-
-    @property
-    def scope(self) -> Scope:
-        return Scope(_as_keys(self.phase), self.program, self.since, self.until)
-
-    def programs(self) -> set[tuple[str | None, str | None]]:
-        return {(self.program, p) for p in _as_keys(self.phase) or (None,)}
 
     def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
         counts = facts.sessions(self.scope, _form_values(self.form))
@@ -141,10 +118,7 @@ class SessionsAtLeast(Rule):
         forms_zh, forms_en = _forms_zh(_as_forms(self.form)), _forms_en(_as_forms(self.form))
         zh_what = f"{zh_where}（{forms_zh}）" if forms_zh else zh_where
         en_what = f" {forms_en} sessions" if forms_en else " sessions"
-        window_zh, window_en = (
-            _window(self.since, self.until, "zh"),
-            _window(self.since, self.until, "en"),
-        )
+        window_zh, window_en = self.windows()
         if met:
             zh = f"已有 {actual} 次{zh_what}（需 {self.sessions}）{window_zh}"
             en = f"{actual}{en_what}{en_where}{window_en} (at least {self.sessions})"
@@ -167,7 +141,7 @@ class SessionsAtLeast(Rule):
 
 
 @attrs.frozen
-class DeliverableScoreAtLeast(Rule):
+class DeliverableScoreAtLeast(_Scoped, Rule):
     """A deliverable (in ``phase``, in ``program``'s cohorts, submitted from ``since`` to
     ``until``, when given) scored at least ``score``: the best scored one counts."""
 
@@ -178,15 +152,8 @@ class DeliverableScoreAtLeast(Rule):
     since: date | None = attrs.field(default=None, converter=_optional_date)
     until: date | None = attrs.field(default=None, converter=_optional_date)
 
-    def __attrs_post_init__(self) -> None:
-        _check_window(self)
-
-    def programs(self) -> set[tuple[str | None, str | None]]:
-        return {(self.program, self.phase)}
-
     def compile(self, facts: Facts, children: Sequence[Compiled] = ()) -> Compiled:
-        scope = Scope(_as_keys(self.phase), self.program, self.since, self.until)
-        value = facts.best_score(scope)
+        value = facts.best_score(self.scope)
         return Compiled(value, _at_least(value, self.score))
 
     def explain(
@@ -197,8 +164,9 @@ class DeliverableScoreAtLeast(Rule):
         what_en = (labels.phase(self.phase, "en") + " " if self.phase else "") + "deliverable"
         if self.program:
             what_en += f" in {labels.program(self.program, 'en')}"
-        what_zh += _window(self.since, self.until, "zh")
-        what_en += _window(self.since, self.until, "en")
+        window_zh, window_en = self.windows()
+        what_zh += window_zh
+        what_en += window_en
         need = _num(self.score)
         if best is None:
             zh, en = (
@@ -290,7 +258,7 @@ def _measure(value: Any) -> Measure:
 
 
 @attrs.frozen
-class RatioAtLeast(Rule):
+class RatioAtLeast(_Windowed, Rule):
     """``numerator`` is at least ``ratio`` times ``denominator`` (two :class:`Measure` s of
     the same person from ``since`` to ``until``, when given), and the denominator is not 0.
     For example, hours of supervision sessions per hour of practicum activity."""
@@ -301,9 +269,6 @@ class RatioAtLeast(Rule):
     denominator: Measure = attrs.field(converter=_measure)
     since: date | None = attrs.field(default=None, converter=_optional_date)
     until: date | None = attrs.field(default=None, converter=_optional_date)
-
-    def __attrs_post_init__(self) -> None:
-        _check_window(self)
 
     def programs(self) -> set[tuple[str | None, str | None]]:
         return {
@@ -325,8 +290,7 @@ class RatioAtLeast(Rule):
         top, bottom = float(value["numerator"]), float(value["denominator"])
         top_zh, bottom_zh = self.numerator.label(labels, "zh"), self.denominator.label(labels, "zh")
         top_en, bottom_en = self.numerator.label(labels, "en"), self.denominator.label(labels, "en")
-        window_zh = _window(self.since, self.until, "zh")
-        window_en = _window(self.since, self.until, "en")
+        window_zh, window_en = self.windows()
         need = _num(self.ratio)
         if bottom <= 0:
             return RuleResult(
