@@ -26,10 +26,9 @@ from supervise.errors import InvalidRecord, reason_of, shown_in_both
 from supervise.exchange.cells import CellError
 from supervise.exchange.columns import ColumnCheck, column_check
 from supervise.exchange.headers import ATTENDEES_FIELD, HeaderMap
-from supervise.exchange.problems import Problem, Problems, at_row
+from supervise.exchange.problems import Problem, Problems, at_row, cell_shown, error_leaves
 from supervise.exchange.read import ROW_ERRORS, Sheet
 from supervise.lang import Catalogue, Text
-from supervise.pii import MASKS
 from supervise.tables import Table
 
 __all__ = ["Entry", "Gathered", "Note", "gather"]
@@ -304,7 +303,7 @@ class _Reader:
             except CellError as exc:
                 values.append(None)
                 good = False
-                shown = exc.shown if exc.shown is not None else _shown(name, cell)
+                shown = exc.shown if exc.shown is not None else cell_shown(name, cell)
                 self.fail(number, name, shown, exc.reason)
         return tuple(values), good
 
@@ -315,11 +314,11 @@ class _Reader:
         try:
             from_dict(model, dict(zip(columns, values, strict=True)))  # type: ignore[arg-type]
         except (InvalidRecord, cattrs.BaseValidationError) as exc:
-            for error in _leaves(exc):
+            for error in error_leaves(exc):
                 field = getattr(error, "field", None)
                 shown = values[columns.index(field)] if field in columns else None
                 reason = error.reason if isinstance(error, InvalidRecord) else reason_of(error)
-                self.fail(number, field, _shown(field or "", shown), reason)
+                self.fail(number, field, cell_shown(field or "", shown), reason)
             return False
         return True
 
@@ -400,19 +399,3 @@ def _filled_at(cells: Sequence[Any], indexes: list[int]) -> bool:
 
 def _filled(cell: Any) -> bool:
     return cell is not None and not (isinstance(cell, str) and not cell.strip())
-
-
-def _shown(column: str, cell: Any) -> Any:
-    """A cell as messages show it: personal data masked."""
-    mask = MASKS.get(column)
-    if mask is None or cell is None:
-        return cell
-    return mask(str(cell).strip())
-
-
-def _leaves(error: BaseException) -> Iterator[BaseException]:
-    if isinstance(error, BaseExceptionGroup):
-        for inner in error.exceptions:
-            yield from _leaves(inner)
-    else:
-        yield error

@@ -37,7 +37,7 @@ from supervise.exchange.checks import check_dates, location_notes, resolve_phase
 from supervise.exchange.gather import Gathered, gather
 from supervise.exchange.headers import ATTENDEES_FIELD, table_named
 from supervise.exchange.match import match_people, person_columns
-from supervise.exchange.problems import Problem, Problems
+from supervise.exchange.problems import Problem, Problems, repeated_rows
 from supervise.exchange.read import Sheet, open_sheets
 from supervise.exchange.report import ImportReport, PersonMatch, TableCounts
 from supervise.lang import Catalogue, Text
@@ -70,14 +70,6 @@ _T = Catalogue(
             "a new session needs attendees (rows of session_attendees; in JSON a list)",
         ),
         "refused": ("登记库拒绝了这些行：{error}", "the registry refused the rows: {error}"),
-        "repeat": (
-            "{table}：{count} 行与前面某行完全相同，只计一次",
-            "{table}: {count} row repeated an earlier row exactly and counted once",
-        ),
-        "repeats": (
-            "{table}：{count} 行与前面某行完全相同，只计一次",
-            "{table}: {count} rows repeated an earlier row exactly and counted once",
-        ),
     },
 )
 #: SQLite's page cache during an import (``PRAGMA cache_size``; negative: KiB): 64 MiB keeps
@@ -321,11 +313,7 @@ def _seal_people(people: Gathered, seal: Seal) -> None:
 
 
 def _repeats(gathered: Mapping[str, Gathered]) -> list[Text]:
-    return [
-        _T("repeats" if into.repeats > 1 else "repeat", table=name, count=into.repeats)
-        for name, into in gathered.items()
-        if into.repeats
-    ]
+    return [repeated_rows(name, into.repeats) for name, into in gathered.items() if into.repeats]
 
 
 # -- checks across tables -------------------------------------------------------------------

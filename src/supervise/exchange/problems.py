@@ -18,6 +18,7 @@ batch.json: people item 3: id (人员编号): required value missing
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -25,9 +26,18 @@ import attrs
 from supervise.errors import shown
 from supervise.exchange.headers import label
 from supervise.lang import Catalogue, Text, localize, resolve
+from supervise.pii import MASKS
 from supervise.tables import TABLES
 
-__all__ = ["MAX_PROBLEMS", "Problem", "Problems", "at_row"]
+__all__ = [
+    "MAX_PROBLEMS",
+    "Problem",
+    "Problems",
+    "at_row",
+    "cell_shown",
+    "error_leaves",
+    "repeated_rows",
+]
 
 #: How many problems an import keeps and shows; the total is always counted.
 MAX_PROBLEMS = 200
@@ -38,6 +48,14 @@ _TABLE_ORDER = {name: n for n, name in enumerate(TABLES)}
 _T = Catalogue(
     __name__,
     {
+        "repeat": (
+            "{table}：{count} 行与前面某行完全相同，只计一次",
+            "{table}: {count} row repeated an earlier row exactly and counted once",
+        ),
+        "repeats": (
+            "{table}：{count} 行与前面某行完全相同，只计一次",
+            "{table}: {count} rows repeated an earlier row exactly and counted once",
+        ),
         "row": ("第 {row} 行", "row {row}"),
         "item": ("第 {row} 项", "item {row}"),
         "got": ("（实际为 {value}）", " (got {value})"),
@@ -146,3 +164,27 @@ class Problems:
         at most ``cap`` of them."""
         every = [p for kept in self._kept.values() for p in kept]
         return sorted(every, key=Problem._order)[: self.cap]
+
+
+def cell_shown(column: str, cell: Any) -> Any:
+    """A cell of ``column`` as problems show it: personal data masked."""
+    mask = MASKS.get(column)
+    if mask is None or cell is None:
+        return cell
+    return mask(str(cell).strip())
+
+
+def error_leaves(error: BaseException) -> Iterator[BaseException]:
+    """The errors in ``error``, exception groups opened (a record's validators may raise
+    several at once, each a problem of its own)."""
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            yield from error_leaves(inner)
+    else:
+        yield error
+
+
+def repeated_rows(table: str, count: int) -> Text:
+    """The warning for ``count`` rows of ``table`` that repeat an earlier row exactly (they
+    are counted once)."""
+    return _T("repeats" if count > 1 else "repeat", table=table, count=count)

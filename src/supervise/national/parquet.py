@@ -23,7 +23,7 @@ values and rows in question.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,14 @@ from supervise.exchange.parquet import (
     read_file,
     unreadable,
 )
-from supervise.exchange.problems import Problem, Problems, at_row
+from supervise.exchange.problems import (
+    Problem,
+    Problems,
+    at_row,
+    cell_shown,
+    error_leaves,
+    repeated_rows,
+)
 from supervise.lang import Catalogue, Text
 from supervise.national.cells import (
     JUDGED_WHOLE,
@@ -58,7 +65,6 @@ from supervise.national.cells import (
     judge,
     screen,
 )
-from supervise.pii import MASKS
 from supervise.semantics import literal
 from supervise.store.integrity import describe_missing
 from supervise.store.sql import Reference, references
@@ -93,14 +99,6 @@ _T = Catalogue(
             "national IDs in this export are masked, so its people cannot be matched with "
             "other provinces': export with --include-pii, or with --national-id-key for "
             "pseudonyms",
-        ),
-        "repeat": (
-            "{table}：{count} 行与前面某行完全相同，只计一次",
-            "{table}: {count} row repeated an earlier row exactly and counted once",
-        ),
-        "repeats": (
-            "{table}：{count} 行与前面某行完全相同，只计一次",
-            "{table}: {count} rows repeated an earlier row exactly and counted once",
         ),
         "unknown_table": (
             "未知的表 {name}；可用的表：{listed}",
@@ -238,7 +236,7 @@ class ParquetExports:
             return
         for province in self.provinces:
             province.warnings.extend(
-                prefixed(province.label, _T("repeats" if n > 1 else "repeat", table=name, count=n))
+                prefixed(province.label, repeated_rows(name, n))
                 for name, t in self.tables.items()
                 if (n := t.repeats.get(province.order, 0))
             )
@@ -581,9 +579,9 @@ class ParquetExports:
             except (InvalidRecord, cattrs.BaseValidationError) as exc:
                 found.wrong.add((province, file, row))
                 source = found.sources[province, file]
-                for error in _leaves(exc):
+                for error in error_leaves(exc):
                     field = getattr(error, "field", None)
-                    shown = _shown(field or "", record.get(field or ""))
+                    shown = cell_shown(field or "", record.get(field or ""))
                     reason = error.reason if isinstance(error, InvalidRecord) else reason_of(error)
                     self.problems.add(Problem(source, found.table.name, row, field, shown, reason))
 
@@ -1055,18 +1053,3 @@ def _literal(value: Any) -> str:
     if isinstance(value, str):
         return literal.text(value)
     return literal.number(value)
-
-
-def _shown(column: str, value: Any) -> Any:
-    mask = MASKS.get(column)
-    if mask is None or value is None:
-        return value
-    return mask(str(value).strip())
-
-
-def _leaves(error: BaseException) -> Iterator[BaseException]:
-    if isinstance(error, BaseExceptionGroup):
-        for inner in error.exceptions:
-            yield from _leaves(inner)
-    else:
-        yield error
