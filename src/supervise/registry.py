@@ -26,7 +26,7 @@ from supervise.core.continuing import EducationReport, load_requirement
 from supervise.core.eligibility import EligibilityReport
 from supervise.core.outcomes import OutcomeTally
 from supervise.core.placements import Placements
-from supervise.core.policy import Policy, VersionedPolicy, load_policy
+from supervise.core.policy import Policy, VersionedPolicy, deciding
 from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress
 from supervise.core.targets import Target, TargetStatus, history_dates, target_status, year_before
 from supervise.core.tiers import TierCounts
@@ -159,9 +159,8 @@ class Registry(Store):
         (:class:`~supervise.PolicyError` when none is), unless ``version`` names one.
         Everyone in the registry is assessed unless ``people`` or ``cohort`` (its trainees)
         narrows it. Same answers as ``supervise.eligibility`` over the same records."""
-        chosen = load_policy(policy) if isinstance(policy, str | os.PathLike) else policy
         day = date.today() if as_of is None else parse_date(as_of)
-        in_force = chosen.select(version) if version is not None else chosen.in_force(day)
+        in_force = deciding(policy, day, version)
         if cohort is not None:
             self.get(Cohort, cohort)
         return eligibility(self.engine, in_force, day, people, cohort)

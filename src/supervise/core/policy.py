@@ -42,6 +42,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "VersionedPolicy",
+    "deciding",
     "load_policy",
     "policy_from_dict",
 ]
@@ -285,6 +286,18 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 
 # -- loading ----------------------------------------------------------------------------------
+
+
+def deciding(
+    policy: Policy | VersionedPolicy | str | os.PathLike[str],
+    as_of: date,
+    version: str | None = None,
+) -> Policy:
+    """The version of ``policy`` (a policy, a versioned one, a policy file or a built-in
+    name) that decides on ``as_of``: the one ``version`` names, else the one in force
+    (:class:`PolicyError` when there is none)."""
+    chosen = load_policy(policy) if isinstance(policy, str | os.PathLike) else policy
+    return chosen.select(version) if version is not None else chosen.in_force(as_of)
 
 
 def load_policy(path_or_name: str | os.PathLike[str]) -> Policy | VersionedPolicy:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from supervise.core.eligibility import EligibilityColumns, EligibilityReport, PeopleRows
-from supervise.core.policy import Policy, VersionedPolicy
+from supervise.core.policy import Policy, VersionedPolicy, deciding
 from supervise.core.progress import DEFAULT_TOLERANCE
 from supervise.dates import parse_date
 from supervise.engine import Engine, StaticRows
@@ -118,7 +118,7 @@ def eligibility_of_records(
     (78, 27)
     """
     day = date.today() if as_of is None else parse_date(as_of)
-    in_force = policy.select(version) if version is not None else policy.in_force(day)
+    in_force = deciding(policy, day, version)
     engine = Engine(StaticRows(rows_of(records)), threads=1)
     try:
         return eligibility(engine, in_force, day, people)

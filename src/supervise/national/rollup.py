@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from supervise.core.eligibility import EligibilityReport
 from supervise.core.outcomes import OutcomeTally
-from supervise.core.policy import Policy, VersionedPolicy, load_policy
+from supervise.core.policy import Policy, VersionedPolicy, deciding
 from supervise.core.progress import DEFAULT_TOLERANCE, CohortProgress
 from supervise.core.targets import Target, TargetStatus, history_dates, target_status, year_before
 from supervise.core.tiers import TierCounts
@@ -287,9 +287,8 @@ class National:
         province, and what everyone else is missing. As for a registry, the policy's version
         in force on ``as_of`` decides (:class:`~supervise.PolicyError` when none is), unless
         ``version`` names one."""
-        chosen = load_policy(policy) if isinstance(policy, str | os.PathLike) else policy
         day = _day(as_of)
-        in_force = chosen.select(version) if version is not None else chosen.in_force(day)
+        in_force = deciding(policy, day, version)
         if cohort is not None:
             self._check("cohorts", "Cohort", [cohort])
         return eligibility(self.engine, in_force, day, people, cohort)
